@@ -1,0 +1,60 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+# Python 3.12+ (Django 6.1 needs it). Override with: make run PYTHON=/path/to/python3.13
+PYTHON ?=
+
+.PHONY: help run test lint format migrations-check install clean
+
+help:
+	@echo "make run               install, migrate, load the India–Japan data, serve on http://127.0.0.1:8000"
+	@echo "make test              the whole test suite (SQLite, or DATABASE_URL if set)"
+	@echo "make lint              ruff check and ruff format --check"
+	@echo "make migrations-check  fail if a model change has no migration"
+
+$(PY):
+	@py="$(PYTHON)"; ok='import sys; sys.exit(sys.version_info < (3, 12))'; \
+	if [ -n "$$py" ]; then \
+	  "$$py" -c "$$ok" >/dev/null 2>&1 || { echo "error: PYTHON=$$py is not a Python 3.12 or newer (Django 6.1 needs one)." >&2; exit 1; }; \
+	else \
+	  for c in python3 python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	    if "$$c" -c "$$ok" >/dev/null 2>&1; then py=$$c; break; fi; \
+	  done; \
+	  [ -n "$$py" ] || { echo "error: no Python 3.12 or newer found (Django 6.1 needs one); install one or run make PYTHON=/path/to/python3.12" >&2; exit 1; }; \
+	fi; \
+	echo "Creating $(VENV) with $$("$$py" -c 'import sys; print(sys.executable, sys.version.split()[0])')"; \
+	"$$py" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "error: $(VENV) uses Python < 3.12; remove it (make clean) and run again." >&2; exit 1; }
+	$(PY) -m pip install --quiet --disable-pip-version-check '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) *.egg-info

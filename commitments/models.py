@@ -1,0 +1,808 @@
+"""The domain: who committed to what, at which event, and how far it has come.
+
+A `Commitment` is a public pledge. Its progress is recorded as dated `StatusUpdate`s, each
+backed by `Source`s and reviewed by an editor before the public sees it. The commitment's
+current status is the status of its latest *published* update; only `StatusUpdate.publish()`
+and `Commitment.refresh_current_status()` write it.
+"""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, URLValidator
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+ANALYST_GROUP = "Analyst"
+EDITOR_GROUP = "Editor"
+
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class PartyKind(models.TextChoices):
+    COUNTRY = "country", "Country"
+    GOVERNMENT = "government", "Government or ministry"
+    AGENCY = "agency", "Public agency"
+    STATE = "state", "State or province"
+    PREFECTURE = "prefecture", "Prefecture"
+    LOCAL = "local", "Local government"
+    COMPANY = "company", "Company"
+    ORGANISATION = "organisation", "Organisation"
+
+
+class SourceKind(models.TextChoices):
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    GOVERNMENT_DATA = "government_data", "Government data"
+    NEWS = "news", "News"
+    OTHER = "other", "Other"
+
+
+class UpdateStatus(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    IN_PROGRESS = "in_progress", "In progress"
+    DELAYED = "delayed", "Delayed"
+    STALLED = "stalled", "Stalled"
+    PARTIALLY_ACHIEVED = "partially_achieved", "Partially achieved"
+    ACHIEVED = "achieved", "Achieved"
+    ABANDONED = "abandoned", "Abandoned"
+
+    @property
+    def definition(self) -> str:
+        return STATUS_DEFINITIONS[self]
+
+
+class UpdateState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+
+
+class DeadlinePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class TargetUnit(models.TextChoices):
+    PEOPLE = "people", "people"
+    JPY = "JPY", "Japanese yen (JPY)"
+    INR = "INR", "Indian rupees (INR)"
+    USD = "USD", "US dollars (USD)"
+    COUNT = "count", "count"
+    PERCENT = "percent", "percent"
+    OTHER = "other", "other (name it)"
+
+
+class PartyRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    COUNTERPART = "counterpart", "Counterpart"
+    PARTNER = "partner", "Partner"
+    FUNDER = "funder", "Funder"
+    IMPLEMENTER = "implementer", "Implementer"
+
+
+class User(AbstractUser):
+    """The project's own user model, so accounts can grow without a swap-model migration."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        ordering = ["username"]
+
+    @property
+    def role(self) -> str:
+        """The highest role the account holds, as shown to people ('' for none)."""
+        if self.is_superuser:
+            return "Admin"
+        names = {group.name for group in self.groups.all()}
+        if EDITOR_GROUP in names:
+            return "Editor"
+        if ANALYST_GROUP in names:
+            return "Analyst"
+        return ""
+
+
+class Event(models.Model):
+    """Where commitments were made: a summit, a visit, a conference."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    location = models.CharField(max_length=200, blank=True)
+    starts_on = models.DateField("starts on")
+    ends_on = models.DateField("ends on", null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="event_ends_on_or_after_start",
+                violation_error_message="An event cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "An event cannot end before it starts."})
+
+
+class Party(models.Model):
+    """Who commits or delivers: a country, a government, an agency, a state or prefecture."""
+
+    Kind = PartyKind
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="Acronym or short form, e.g. ISRO."
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    country = CountryField(
+        blank=True, help_text="The country the party belongs to; empty for international bodies."
+    )
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True, validators=[http_url_validator])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="party_name_unique_ignoring_case",
+                violation_error_message="A party with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PartyKind.values), name="party_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Sector(models.Model):
+    """A policy area: space, investment, people & skills, defence & security, …"""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in lists and charts (lowest first)."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources cited by at least one published update: the only ones the public sees."""
+        cited = StatusUpdate.sources.through.objects.filter(
+            source=OuterRef("pk"), statusupdate__state=StatusUpdate.State.PUBLISHED
+        )
+        return self.filter(Exists(cited))
+
+
+class Source(models.Model):
+    """Evidence: a document, page or data set that an update cites."""
+
+    Kind = SourceKind
+
+    title = models.CharField(max_length=500)
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        validators=[http_url_validator],
+        help_text="http or https; leave empty for a print document.",
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField("published on", null=True, blank=True)
+    accessed_on = models.DateField("accessed on", null=True, blank=True)
+    archive_url = models.URLField(
+        "archive URL",
+        max_length=1000,
+        blank=True,
+        validators=[http_url_validator],
+        help_text="A permanent copy, e.g. in a web archive.",
+    )
+    kind = models.CharField(max_length=30, choices=Kind, default=Kind.OTHER)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="added_sources",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="source_url_unique_when_present",
+                violation_error_message="A source with this URL already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="source_url_http_or_https",
+                violation_error_message="A source URL must start with http:// or https://.",
+            ),
+            models.CheckConstraint(
+                condition=Q(archive_url="")
+                | Q(archive_url__startswith="http://")
+                | Q(archive_url__startswith="https://"),
+                name="source_archive_url_http_or_https",
+                violation_error_message="An archive URL must start with http:// or https://.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(accessed_on__isnull=True)
+                | Q(published_on__isnull=True)
+                | Q(accessed_on__gte=F("published_on")),
+                name="source_accessed_on_or_after_published",
+                violation_error_message="A source cannot be accessed before it was published.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.accessed_on and self.published_on and self.accessed_on < self.published_on:
+            raise ValidationError(
+                {"accessed_on": "A source cannot be accessed before it was published."}
+            )
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see. Every public page, export, feed and API starts here."""
+        return self.filter(state=StatusUpdate.State.PUBLISHED)
+
+    def awaiting_review(self):
+        return self.filter(state=StatusUpdate.State.SUBMITTED).order_by("submitted_at", "pk")
+
+    def newest_first(self):
+        """The order of a timeline, and of 'latest': by as_of, then by publication time."""
+        return self.order_by(
+            F("as_of").desc(), F("reviewed_at").desc(nulls_last=True), F("pk").desc()
+        )
+
+
+class StatusUpdate(models.Model):
+    """A dated, sourced statement of where a commitment stands, reviewed before publication."""
+
+    Status = UpdateStatus
+
+    State = UpdateState
+
+    commitment = models.ForeignKey(
+        "Commitment", on_delete=models.CASCADE, related_name="updates"
+    )
+    as_of = models.DateField("as of", help_text="The date this update speaks for.")
+    status = models.CharField(max_length=20, choices=Status)
+    progress_value = models.DecimalField(
+        "progress value",
+        max_digits=24,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "The progress value cannot be negative.")],
+        help_text="Cumulative, in the unit of the commitment's target.",
+    )
+    summary = models.CharField(max_length=300)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    sources = models.ManyToManyField(Source, related_name="status_updates", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_updates",
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_updates",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+        permissions = [("publish_statusupdate", "Can publish or reject status updates")]
+        indexes = [
+            # Commitment.refresh_current_status() and every timeline: published updates of
+            # one commitment, newest as_of first.
+            models.Index(fields=["commitment", "state", "as_of"], name="update_timeline_idx"),
+            # The editors' review queue: submitted updates, oldest first.
+            models.Index(fields=["state", "submitted_at"], name="update_review_queue_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=UpdateStatus.values), name="update_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(state__in=UpdateState.values), name="update_state_valid"),
+            models.CheckConstraint(
+                condition=Q(progress_value__isnull=True) | Q(progress_value__gte=0),
+                name="update_progress_value_not_negative",
+                violation_error_message="The progress value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(reviewed_at__isnull=False),
+                name="update_published_has_review_time",
+                violation_error_message="A published update needs its review time.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="rejected")
+                | (Q(reviewed_at__isnull=False) & ~Q(review_comment="")),
+                name="update_rejected_has_comment",
+                violation_error_message="A rejected update needs the reviewer's comment.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.get_status_display()} as of {self.as_of:%d %b %Y}"
+
+    @property
+    def status_definition(self) -> str:
+        return STATUS_DEFINITIONS[self.status]
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    def clean(self):
+        errors = {}
+        if self.as_of:
+            if self.as_of > timezone.localdate():
+                errors["as_of"] = "The as-of date cannot be in the future."
+            elif self.commitment_id and self.as_of < self.commitment.announced_on:
+                errors["as_of"] = (
+                    "The as-of date cannot be before the commitment was announced "
+                    f"({self.commitment.announced_on:%d %B %Y})."
+                )
+        if self.progress_value is not None:
+            if self.progress_value < 0:
+                errors["progress_value"] = "The progress value cannot be negative."
+            elif self.commitment_id and self.commitment.target_value is None:
+                errors["progress_value"] = (
+                    "This commitment has no measurable target, so an update cannot record a "
+                    "progress value."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    # The editorial workflow. Each step is one method; publish and reject run in one
+    # transaction and lock the row, so two editors cannot act on the same update at once.
+
+    def submit(self):
+        if self.state not in (self.State.DRAFT, self.State.REJECTED):
+            raise ValidationError("Only a draft or a rejected update can be submitted for review.")
+        self.state = self.State.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.save(update_fields=["state", "submitted_at", "updated_at"])
+
+    def withdraw(self):
+        if self.state != self.State.SUBMITTED:
+            raise ValidationError("Only an update awaiting review can be withdrawn.")
+        self.state = self.State.DRAFT
+        self.submitted_at = None
+        self.save(update_fields=["state", "submitted_at", "updated_at"])
+
+    @transaction.atomic
+    def publish(self, by):
+        self._lock_for_review()
+        if self.author_id is not None and self.author_id == by.pk:
+            raise ValidationError(
+                "You cannot publish your own update: another editor must review it."
+            )
+        if self.as_of > timezone.localdate():
+            raise ValidationError("An update dated in the future cannot be published.")
+        if not self.sources.exists():
+            raise ValidationError(
+                "An update needs at least one source before it can be published."
+            )
+        self.state = self.State.PUBLISHED
+        self.reviewer = by
+        self.reviewed_at = timezone.now()
+        self.review_comment = ""
+        self.save(
+            update_fields=["state", "reviewer", "reviewed_at", "review_comment", "updated_at"]
+        )
+        self.commitment.refresh_current_status()
+
+    @transaction.atomic
+    def reject(self, by, comment: str):
+        comment = (comment or "").strip()
+        if not comment:
+            raise ValidationError("Say why the update is rejected: a comment is required.")
+        self._lock_for_review()
+        self.state = self.State.REJECTED
+        self.reviewer = by
+        self.reviewed_at = timezone.now()
+        self.review_comment = comment
+        self.save(
+            update_fields=["state", "reviewer", "reviewed_at", "review_comment", "updated_at"]
+        )
+
+    def _lock_for_review(self):
+        current = StatusUpdate.objects.select_for_update().only("state").get(pk=self.pk)
+        if current.state != self.State.SUBMITTED:
+            raise ValidationError(
+                f"Only an update awaiting review can be reviewed; this one is "
+                f"{current.get_state_display().lower()}."
+            )
+
+
+STATUS_DEFINITIONS = {
+    StatusUpdate.Status.ANNOUNCED: "Announced, but no implementation has been seen yet.",
+    StatusUpdate.Status.IN_PROGRESS: "Work has visibly started and is moving towards the goal.",
+    StatusUpdate.Status.DELAYED: "Work is under way but behind its stated timeline.",
+    StatusUpdate.Status.STALLED: "No movement has been seen, or the work is blocked.",
+    StatusUpdate.Status.PARTIALLY_ACHIEVED: "Part of the commitment has been delivered, not all.",
+    StatusUpdate.Status.ACHIEVED: "The commitment has been delivered in full.",
+    StatusUpdate.Status.ABANDONED: "Those who made the commitment have dropped or reversed it.",
+}
+
+CLOSED_STATUSES = (StatusUpdate.Status.ACHIEVED, StatusUpdate.Status.ABANDONED)
+
+
+def end_of_period(day: datetime.date, precision: str) -> datetime.date:
+    """The last day of the month or year holding `day`: when a month or year deadline falls."""
+    if precision == DeadlinePrecision.YEAR:
+        return datetime.date(day.year, 12, 31)
+    if precision == DeadlinePrecision.MONTH:
+        return datetime.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def public(self):
+        """Commitments the public may see: those with at least one published update."""
+        return self.filter(latest_update__isnull=False)
+
+    def overdue(self, today: datetime.date | None = None):
+        """Deadline passed, and neither achieved nor abandoned."""
+        today = today or timezone.localdate()
+        return self.filter(deadline__lt=today).exclude(current_status__in=CLOSED_STATUSES)
+
+
+class Commitment(models.Model):
+    """A public pledge, made at an event by one or more parties."""
+
+
+    DeadlinePrecision = DeadlinePrecision
+    Unit = TargetUnit
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    summary = models.CharField(max_length=300, help_text="One line.")
+    description = models.TextField(blank=True, help_text="Markdown.")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="commitments")
+    parties = models.ManyToManyField(
+        Party, through="CommitmentParty", related_name="commitments", blank=True
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The larger commitment this one is a part of.",
+    )
+    announced_on = models.DateField("announced on")
+    deadline = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a month or year deadline, any day in it: the last day is stored.",
+    )
+    deadline_precision = models.CharField(
+        max_length=5, choices=DeadlinePrecision, blank=True
+    )
+    target_value = models.DecimalField(
+        "target value",
+        max_digits=24,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "A target cannot be negative.")],
+    )
+    target_unit = models.CharField("unit", max_length=10, choices=Unit, blank=True)
+    target_unit_label = models.CharField(
+        "unit name", max_length=50, blank=True, help_text="Only for the unit 'other', e.g. MW."
+    )
+    baseline_value = models.DecimalField(
+        "baseline value",
+        max_digits=24,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "A baseline cannot be negative.")],
+        help_text="The value when the commitment was announced; empty means zero.",
+    )
+    target_wording = models.CharField(
+        "source's wording",
+        max_length=255,
+        blank=True,
+        help_text="The figure as the source gives it, e.g. ¥10 trillion (about ₹5.96 lakh crore).",
+    )
+    counts_toward_parent = models.BooleanField(
+        "counts toward the parent's target",
+        default=False,
+        help_text="Its progress is a part of the parent's (same unit), not shown beside it.",
+    )
+    current_status = models.CharField(
+        max_length=20, choices=StatusUpdate.Status, blank=True, editable=False
+    )
+    latest_update = models.ForeignKey(
+        StatusUpdate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The latest published update, which sets the current status.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            # Dashboard and list filters: by status, and upcoming / overdue deadlines.
+            models.Index(fields=["current_status"], name="commitment_status_idx"),
+            models.Index(fields=["deadline"], name="commitment_deadline_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(deadline__gte=F("announced_on")),
+                name="commitment_deadline_not_before_announced",
+                violation_error_message="The deadline cannot be before the announced date.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(deadline__isnull=True) & Q(deadline_precision=""))
+                | (Q(deadline__isnull=False) & Q(deadline_precision__in=DeadlinePrecision.values)),
+                name="commitment_deadline_has_precision",
+                violation_error_message="A deadline needs its precision (day, month or year).",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | ~Q(target_unit=""),
+                name="commitment_target_value_needs_unit",
+                violation_error_message="A target value needs a unit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=False) | Q(target_unit=""),
+                name="commitment_unit_needs_target_value",
+                violation_error_message="A unit needs a target value.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_unit__in=["", *TargetUnit.values]),
+                name="commitment_target_unit_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target_unit="other") | ~Q(target_unit_label=""),
+                name="commitment_other_unit_is_named",
+                violation_error_message="Name the unit when it is 'other'.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(target_value__isnull=True) | Q(target_value__gte=0))
+                & (Q(baseline_value__isnull=True) | Q(baseline_value__gte=0)),
+                name="commitment_target_and_baseline_not_negative",
+                violation_error_message="Targets and baselines cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(target_value__isnull=False),
+                name="commitment_baseline_needs_target",
+                violation_error_message="A baseline needs a target value.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True)
+                | (Q(baseline_value__isnull=True) & ~Q(target_value=0))
+                | (Q(baseline_value__isnull=False) & ~Q(target_value=F("baseline_value"))),
+                name="commitment_target_differs_from_baseline",
+                violation_error_message="The target must differ from the baseline.",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+                name="commitment_not_own_parent",
+                violation_error_message="A commitment cannot be its own parent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(counts_toward_parent=False) | Q(parent__isnull=False),
+                name="commitment_counts_toward_parent_needs_parent",
+                violation_error_message="Only a commitment with a parent can count toward it.",
+            ),
+            models.CheckConstraint(
+                condition=Q(current_status__in=["", *UpdateStatus.values]),
+                name="commitment_current_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def deadline_label(self) -> str:
+        """The deadline at its precision: 'by 2030', 'by August 2030', '31 March 2030'."""
+        if not self.deadline:
+            return ""
+        if self.deadline_precision == self.DeadlinePrecision.YEAR:
+            return f"by {self.deadline:%Y}"
+        if self.deadline_precision == self.DeadlinePrecision.MONTH:
+            return f"by {self.deadline:%B %Y}"
+        return f"{self.deadline.day} {self.deadline:%B %Y}"
+
+    @property
+    def unit_label(self) -> str:
+        if self.target_unit == self.Unit.OTHER:
+            return self.target_unit_label
+        return self.target_unit
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_value is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.deadline is not None
+            and self.deadline < timezone.localdate()
+            and self.current_status not in CLOSED_STATUSES
+        )
+
+    @property
+    def status_definition(self) -> str:
+        return STATUS_DEFINITIONS.get(self.current_status, "No published update yet.")
+
+    def ancestors(self) -> list["Commitment"]:
+        """Parent, grandparent, … (stops if the data ever holds a loop)."""
+        chain, seen, node = [], {self.pk}, self.parent
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def party_pairs(self) -> str:
+        """Leads and counterparts as a pair ('Gujarat ↔ Shizuoka'), then any other parties."""
+        links = list(self.commitment_parties.all())
+        leads = [link.party.display_name for link in links if link.role == "lead"]
+        counterparts = [link.party.display_name for link in links if link.role == "counterpart"]
+        others = [
+            link.party.display_name for link in links if link.role not in {"lead", "counterpart"}
+        ]
+        pair = " ↔ ".join(part for part in (" & ".join(leads), " & ".join(counterparts)) if part)
+        return ", ".join(part for part in (pair, *others) if part)
+
+    def clean(self):
+        errors = {}
+        if self.deadline and not self.deadline_precision:
+            errors["deadline_precision"] = "Say how precise the deadline is: day, month or year."
+        elif self.deadline_precision and not self.deadline:
+            errors["deadline"] = "Give the deadline, or leave its precision empty."
+        elif self.deadline:
+            self.deadline = end_of_period(self.deadline, self.deadline_precision)
+            if self.announced_on and self.deadline < self.announced_on:
+                errors["deadline"] = "The deadline cannot be before the announced date."
+        if self.target_value is not None and not self.target_unit:
+            errors["target_unit"] = "A target value needs a unit."
+        if self.target_unit and self.target_value is None:
+            errors["target_value"] = "Give the target value for this unit, or clear the unit."
+        if self.target_unit == self.Unit.OTHER and not self.target_unit_label.strip():
+            errors["target_unit_label"] = "Name the unit, e.g. MW or km."
+        if self.baseline_value is not None and self.target_value is None:
+            errors["baseline_value"] = "A baseline only makes sense with a target value."
+        if self.target_value is not None and self.target_value == (self.baseline_value or 0):
+            errors["target_value"] = "The target must differ from the baseline."
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                errors["parent"] = "A commitment cannot be its own parent."
+            elif self.pk and self.pk in {c.pk for c in [self.parent, *self.parent.ancestors()]}:
+                errors["parent"] = (
+                    f"“{self.parent}” is already below this commitment: a commitment cannot be "
+                    "its own ancestor."
+                )
+        if self.counts_toward_parent:
+            if not self.parent_id:
+                errors["counts_toward_parent"] = "Only a commitment with a parent can count toward it."
+            elif self.target_value is None or self.parent.unit_label != self.unit_label:
+                errors["counts_toward_parent"] = (
+                    "It can count toward the parent's target only when both have targets in the "
+                    "same unit."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @transaction.atomic
+    def refresh_current_status(self):
+        """Point the commitment at its latest published update and take that update's status."""
+        latest = self.updates.published().newest_first().first()
+        self.latest_update = latest
+        self.current_status = latest.status if latest else ""
+        self.save(update_fields=["latest_update", "current_status", "updated_at"])
+
+
+class CommitmentParty(models.Model):
+    """A party's role in a commitment. Leads and counterparts read as pairs."""
+
+    Role = PartyRole
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="commitment_parties"
+    )
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="commitment_roles")
+    role = models.CharField(max_length=20, choices=Role, default=Role.LEAD)
+    contribution = models.CharField(
+        max_length=200, blank=True, help_text="What this party brings, e.g. 'the lander'."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "party role"
+        verbose_name_plural = "party roles"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "party"],
+                name="commitment_party_once",
+                violation_error_message="This party is already on the commitment.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=PartyRole.values), name="commitment_party_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} ({self.get_role_display().lower()})"

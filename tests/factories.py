@@ -1,0 +1,111 @@
+"""Small builders for test data: each makes a valid object, with keyword overrides."""
+
+import datetime
+import itertools
+
+from django.contrib.auth.models import Group
+
+from commitments.models import (
+    ANALYST_GROUP,
+    EDITOR_GROUP,
+    Commitment,
+    CommitmentParty,
+    Event,
+    Party,
+    Sector,
+    Source,
+    StatusUpdate,
+    User,
+)
+
+SUMMIT_DAY = datetime.date(2025, 8, 29)
+_numbers = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_numbers)
+
+
+def make_user(username=None, *, groups=(), **fields) -> User:
+    user = User.objects.create_user(
+        username=username or f"user{_n()}", password="correct-horse-battery-9", **fields
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def make_analyst(username=None, **fields) -> User:
+    return make_user(username, groups=[ANALYST_GROUP], **fields)
+
+
+def make_editor(username=None, **fields) -> User:
+    return make_user(username, groups=[EDITOR_GROUP], is_staff=True, **fields)
+
+
+def make_sector(**fields) -> Sector:
+    n = _n()
+    fields.setdefault("name", f"Sector {n}")
+    fields.setdefault("slug", f"sector-{n}")
+    return Sector.objects.create(**fields)
+
+
+def make_party(**fields) -> Party:
+    n = _n()
+    fields.setdefault("name", f"Party {n}")
+    fields.setdefault("slug", f"party-{n}")
+    fields.setdefault("kind", Party.Kind.COUNTRY)
+    return Party.objects.create(**fields)
+
+
+def make_event(**fields) -> Event:
+    n = _n()
+    fields.setdefault("name", f"Summit {n}")
+    fields.setdefault("slug", f"summit-{n}")
+    fields.setdefault("starts_on", SUMMIT_DAY)
+    return Event.objects.create(**fields)
+
+
+def make_source(**fields) -> Source:
+    n = _n()
+    fields.setdefault("title", f"Source {n}")
+    fields.setdefault("url", f"https://example.org/source-{n}")
+    return Source.objects.create(**fields)
+
+
+def make_commitment(*, parties=(), **fields) -> Commitment:
+    n = _n()
+    fields.setdefault("title", f"Commitment {n}")
+    fields.setdefault("slug", f"commitment-{n}")
+    fields.setdefault("summary", f"Summary of commitment {n}.")
+    fields.setdefault("announced_on", SUMMIT_DAY)
+    if "sector" not in fields:
+        fields["sector"] = make_sector()
+    commitment = Commitment.objects.create(**fields)
+    for position, (party, role) in enumerate(parties):
+        CommitmentParty.objects.create(
+            commitment=commitment, party=party, role=role, position=position
+        )
+    return commitment
+
+
+def make_update(commitment=None, *, sources=None, **fields) -> StatusUpdate:
+    """A draft update with one source (pass sources=[] for none)."""
+    fields.setdefault("as_of", SUMMIT_DAY)
+    fields.setdefault("status", StatusUpdate.Status.IN_PROGRESS)
+    fields.setdefault("summary", "Work has started.")
+    update = StatusUpdate.objects.create(commitment=commitment or make_commitment(), **fields)
+    update.sources.set([make_source()] if sources is None else sources)
+    return update
+
+
+def publish(update: StatusUpdate, by: User | None = None) -> StatusUpdate:
+    """Submit (if needed) and publish an update through the workflow methods."""
+    if update.state in (StatusUpdate.State.DRAFT, StatusUpdate.State.REJECTED):
+        update.submit()
+    update.publish(by or make_editor())
+    return update
+
+
+def make_published_update(commitment=None, *, by=None, **fields) -> StatusUpdate:
+    return publish(make_update(commitment, **fields), by)
