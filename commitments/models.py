@@ -20,6 +20,8 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from commitments.markdown import render_markdown
+
 ANALYST_GROUP = "Analyst"
 EDITOR_GROUP = "Editor"
 
@@ -167,9 +169,7 @@ class Party(models.Model):
                 name="party_name_unique_ignoring_case",
                 violation_error_message="A party with this name already exists.",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=PartyKind.values), name="party_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=PartyKind.values), name="party_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -310,9 +310,7 @@ class StatusUpdate(models.Model):
 
     State = UpdateState
 
-    commitment = models.ForeignKey(
-        "Commitment", on_delete=models.CASCADE, related_name="updates"
-    )
+    commitment = models.ForeignKey("Commitment", on_delete=models.CASCADE, related_name="updates")
     as_of = models.DateField("as of", help_text="The date this update speaks for.")
     status = models.CharField(max_length=20, choices=Status)
     progress_value = models.DecimalField(
@@ -365,7 +363,9 @@ class StatusUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=UpdateStatus.values), name="update_status_valid"
             ),
-            models.CheckConstraint(condition=Q(state__in=UpdateState.values), name="update_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=UpdateState.values), name="update_state_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(progress_value__isnull=True) | Q(progress_value__gte=0),
                 name="update_progress_value_not_negative",
@@ -390,6 +390,10 @@ class StatusUpdate(models.Model):
     @property
     def status_definition(self) -> str:
         return STATUS_DEFINITIONS[self.status]
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
 
     @property
     def is_published(self) -> bool:
@@ -443,9 +447,7 @@ class StatusUpdate(models.Model):
         if self.as_of > timezone.localdate():
             raise ValidationError("An update dated in the future cannot be published.")
         if not self.sources.exists():
-            raise ValidationError(
-                "An update needs at least one source before it can be published."
-            )
+            raise ValidationError("An update needs at least one source before it can be published.")
         self.state = self.State.PUBLISHED
         self.reviewer = by
         self.reviewed_at = timezone.now()
@@ -514,7 +516,6 @@ class CommitmentQuerySet(models.QuerySet):
 class Commitment(models.Model):
     """A public pledge, made at an event by one or more parties."""
 
-
     DeadlinePrecision = DeadlinePrecision
     Unit = TargetUnit
 
@@ -543,9 +544,7 @@ class Commitment(models.Model):
         blank=True,
         help_text="For a month or year deadline, any day in it: the last day is stored.",
     )
-    deadline_precision = models.CharField(
-        max_length=5, choices=DeadlinePrecision, blank=True
-    )
+    deadline_precision = models.CharField(max_length=5, choices=DeadlinePrecision, blank=True)
     target_value = models.DecimalField(
         "target value",
         max_digits=24,
@@ -672,6 +671,10 @@ class Commitment(models.Model):
         return self.title
 
     @property
+    def description_html(self):
+        return render_markdown(self.description)
+
+    @property
     def deadline_label(self) -> str:
         """The deadline at its precision: 'by 2030', 'by August 2030', '31 March 2030'."""
         if not self.deadline:
@@ -754,7 +757,9 @@ class Commitment(models.Model):
                 )
         if self.counts_toward_parent:
             if not self.parent_id:
-                errors["counts_toward_parent"] = "Only a commitment with a parent can count toward it."
+                errors["counts_toward_parent"] = (
+                    "Only a commitment with a parent can count toward it."
+                )
             elif self.target_value is None or self.parent.unit_label != self.unit_label:
                 errors["counts_toward_parent"] = (
                     "It can count toward the parent's target only when both have targets in the "

@@ -3,6 +3,12 @@ import pytest
 from tests.factories import make_analyst, make_editor, make_user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashers take ~0.5 s per password by design; tests only need a working one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def analyst(db):
     return make_analyst("alice")

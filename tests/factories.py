@@ -109,3 +109,10 @@ def publish(update: StatusUpdate, by: User | None = None) -> StatusUpdate:
 
 def make_published_update(commitment=None, *, by=None, **fields) -> StatusUpdate:
     return publish(make_update(commitment, **fields), by)
+
+
+def make_submitted_update(commitment=None, **fields) -> StatusUpdate:
+    """An update submitted for review through the workflow (same keywords as make_update)."""
+    update = make_update(commitment, **fields)
+    update.submit()
+    return update

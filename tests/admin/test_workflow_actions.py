@@ -1,0 +1,249 @@
+"""Editors publish, reject and correct updates in the admin through the model methods."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from commitments.models import Commitment, StatusUpdate
+from tests.factories import (
+    SUMMIT_DAY,
+    make_commitment,
+    make_published_update,
+    make_sector,
+    make_source,
+    make_update,
+    make_user,
+)
+
+CHANGELIST = "admin:commitments_statusupdate_changelist"
+
+
+def run_action(client, action, updates, **extra):
+    data = {"action": action, ACTION_CHECKBOX_NAME: [u.pk for u in updates], **extra}
+    return client.post(reverse(CHANGELIST), data, follow=True)
+
+
+@pytest.mark.django_db
+def test_publish_action_publishes_submitted_updates(client, editor, analyst):
+    update = make_update(author=analyst)
+    update.submit()
+    client.force_login(editor)
+    response = run_action(client, "publish_updates", [update])
+    assert "1 update(s) published." in response.content.decode()
+    update.refresh_from_db()
+    assert (update.state, update.reviewer) == ("published", editor)
+    assert Commitment.objects.get().current_status == update.status
+
+
+@pytest.mark.django_db
+def test_publish_action_keeps_four_eyes_and_needs_a_source(client, editor):
+    own = make_update(author=editor)
+    own.submit()
+    unsourced = make_update(sources=[])
+    unsourced.submit()
+    client.force_login(editor)
+    content = run_action(client, "publish_updates", [own, unsourced]).content.decode()
+    assert "You cannot publish your own update" in content
+    assert "needs at least one source" in content
+    assert set(StatusUpdate.objects.values_list("state", flat=True)) == {"submitted"}
+    assert not Commitment.objects.public().exists()
+
+
+@pytest.mark.django_db
+def test_reject_action_asks_for_a_comment_first(client, editor, analyst):
+    update = make_update(author=analyst)
+    update.submit()
+    client.force_login(editor)
+    form_page = client.post(
+        reverse(CHANGELIST), {"action": "reject_updates", ACTION_CHECKBOX_NAME: [update.pk]}
+    )
+    assert form_page.status_code == 200
+    assert "Reject updates" in form_page.content.decode()
+
+    empty = run_action(client, "reject_updates", [update], apply="1", comment="   ")
+    assert "This field is required" in empty.content.decode()
+    update.refresh_from_db()
+    assert update.state == "submitted"
+
+    run_action(client, "reject_updates", [update], apply="1", comment="Cite the MoU text.")
+    update.refresh_from_db()
+    assert (update.state, update.review_comment, update.reviewer) == (
+        "rejected",
+        "Cite the MoU text.",
+        editor,
+    )
+
+
+@pytest.mark.django_db
+def test_publishing_actions_are_for_editors_only(client):
+    staff_without_role = make_user("staff", is_staff=True)
+    staff_without_role.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_statusupdate", "change_statusupdate"])
+    )
+    update = make_update()
+    update.submit()
+    client.force_login(staff_without_role)
+    response = client.get(reverse(CHANGELIST))
+    actions = [value for value, _ in response.context["action_form"].fields["action"].choices]
+    assert "publish_updates" not in actions
+    assert "reject_updates" not in actions
+    run_action(client, "publish_updates", [update])
+    update.refresh_from_db()
+    assert update.state == "submitted"
+
+
+@pytest.mark.django_db
+def test_an_update_added_in_the_admin_is_a_draft_by_its_author(client, editor):
+    commitment = make_commitment()
+    source = make_source()
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:commitments_statusupdate_add"),
+        {
+            "commitment": commitment.pk,
+            "as_of": "2025-09-15",
+            "status": "in_progress",
+            "progress_value": "",
+            "summary": "Work began.",
+            "body": "",
+            "sources": [source.pk],
+        },
+    )
+    assert response.status_code == 302
+    update = StatusUpdate.objects.get()
+    assert (update.state, update.author) == ("draft", editor)
+    assert list(update.sources.all()) == [source]
+
+
+@pytest.mark.django_db
+def test_a_future_update_is_refused_with_a_message(client, editor):
+    commitment = make_commitment()
+    client.force_login(editor)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    response = client.post(
+        reverse("admin:commitments_statusupdate_add"),
+        {
+            "commitment": commitment.pk,
+            "as_of": tomorrow.isoformat(),
+            "status": "in_progress",
+            "summary": "Too soon.",
+            "sources": [make_source().pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.content.decode()
+    assert not StatusUpdate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_correcting_a_published_update_moves_the_current_status(client, editor):
+    update = make_published_update(status="in_progress")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:commitments_statusupdate_change", args=[update.pk]),
+        {
+            "commitment": update.commitment.pk,
+            "as_of": update.as_of.isoformat(),
+            "status": "delayed",
+            "summary": update.summary,
+            "body": "",
+            "sources": [s.pk for s in update.sources.all()],
+        },
+    )
+    assert response.status_code == 302
+    assert Commitment.objects.get().current_status == "delayed"
+
+
+@pytest.mark.django_db
+def test_a_published_update_cannot_lose_all_its_sources(client, editor):
+    update = make_published_update()
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:commitments_statusupdate_change", args=[update.pk]),
+        {
+            "commitment": update.commitment.pk,
+            "as_of": update.as_of.isoformat(),
+            "status": update.status,
+            "summary": update.summary,
+        },
+    )
+    assert response.status_code == 200
+    assert "must keep at least one source" in response.content.decode()
+    assert update.sources.count() == 1
+
+
+@pytest.mark.django_db
+def test_deleting_the_latest_published_update_falls_back(client, editor):
+    commitment = make_commitment()
+    make_published_update(commitment, status="in_progress", as_of=SUMMIT_DAY)
+    latest = make_published_update(
+        commitment, status="delayed", as_of=SUMMIT_DAY + datetime.timedelta(days=30)
+    )
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:commitments_statusupdate_delete", args=[latest.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.current_status == "in_progress"
+
+
+def commitment_form(**overrides):
+    data = {
+        "title": "Bullet train corridor",
+        "slug": "bullet-train-corridor",
+        "summary": "A high-speed rail line.",
+        "description": "",
+        "sector": make_sector().pk,
+        "event": "",
+        "parent": "",
+        "announced_on": "2025-08-29",
+        "deadline": "2030-03-10",
+        "deadline_precision": "month",
+        "target_value": "",
+        "target_unit": "",
+        "target_unit_label": "",
+        "baseline_value": "",
+        "target_wording": "",
+        "commitment_parties-TOTAL_FORMS": "0",
+        "commitment_parties-INITIAL_FORMS": "0",
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_adding_a_commitment_stores_a_month_deadline_at_the_month_end(client, editor):
+    client.force_login(editor)
+    response = client.post(reverse("admin:commitments_commitment_add"), commitment_form())
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    commitment = Commitment.objects.get()
+    assert commitment.deadline == datetime.date(2030, 3, 31)
+    assert commitment.deadline_label == "by March 2030"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"deadline": "2024-01-01", "deadline_precision": "day"}, "before the announced date"),
+        ({"target_value": "500000"}, "A target value needs a unit"),
+        ({"target_unit": "other", "target_value": "10"}, "Name the unit"),
+        ({"deadline_precision": ""}, "Say how precise the deadline is"),
+    ],
+)
+def test_bad_commitments_get_field_errors_and_keep_the_input(client, editor, overrides, message):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:commitments_commitment_add"), commitment_form(**overrides)
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert message in content
+    assert 'value="Bullet train corridor"' in content
+    assert not Commitment.objects.exists()
