@@ -8,14 +8,29 @@ and `Commitment.refresh_current_status()` write it.
 
 import calendar
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Lower
+from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -175,6 +190,9 @@ class Party(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:party", args=[self.slug])
+
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
@@ -197,6 +215,9 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:sector", args=[self.slug])
 
 
 class SourceQuerySet(models.QuerySet):
@@ -512,6 +533,115 @@ class CommitmentQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(deadline__lt=today).exclude(current_status__in=CLOSED_STATUSES)
 
+    def open(self):
+        return self.exclude(current_status__in=CLOSED_STATUSES)
+
+    def upcoming(self, today: datetime.date | None = None, days: int = 365):
+        """Open commitments due between today and `days` from now, soonest first."""
+        today = today or timezone.localdate()
+        return (
+            self.open()
+            .filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days))
+            .order_by("deadline", "title")
+        )
+
+    def stale(self, today: datetime.date | None = None, days: int | None = None):
+        """Open commitments whose latest published update is older than `days`."""
+        today = today or timezone.localdate()
+        days = settings.STALE_AFTER_DAYS if days is None else days
+        cutoff = today - datetime.timedelta(days=days)
+        return (
+            self.open()
+            .filter(latest_update__as_of__lt=cutoff)
+            .order_by("latest_update__as_of", "title")
+        )
+
+    def status_counts(self) -> list[tuple["UpdateStatus", int]]:
+        """(status, number of commitments) for every status, zeros included, in order."""
+        counts = dict(
+            self.order_by()
+            .values_list("current_status")
+            .annotate(n=Count("pk"))
+            .values_list("current_status", "n")
+        )
+        return [(status, counts.get(status.value, 0)) for status in UpdateStatus]
+
+    def with_progress(self):
+        """Annotate `latest_progress` (the latest published progress value) and
+        `progress_sort` (percent complete as a float, for ordering only)."""
+        latest = (
+            StatusUpdate.objects.published()
+            .filter(commitment=OuterRef("pk"), progress_value__isnull=False)
+            .newest_first()
+            .values("progress_value")[:1]
+        )
+        baseline = Coalesce("baseline_value", Value(0, output_field=DecimalField()))
+        return self.annotate(
+            latest_progress=Subquery(latest, output_field=StatusUpdate.progress_value.field.clone())
+        ).annotate(
+            progress_sort=Case(
+                When(
+                    target_value__isnull=False,
+                    latest_progress__isnull=False,
+                    then=Cast(F("latest_progress") - baseline, FloatField())
+                    * 100.0
+                    / Cast(F("target_value") - baseline, FloatField()),
+                ),
+                default=None,
+                output_field=FloatField(),
+            )
+        )
+
+    def with_status_rank(self):
+        """Annotate `status_rank`: the position of the status in the vocabulary."""
+        return self.annotate(
+            status_rank=Case(
+                *[When(current_status=s.value, then=i) for i, s in enumerate(UpdateStatus)],
+                default=len(UpdateStatus),
+            )
+        )
+
+    def for_listing(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        return (
+            self.select_related("sector", "latest_update")
+            .prefetch_related(
+                Prefetch(
+                    "commitment_parties",
+                    queryset=CommitmentParty.objects.select_related("party"),
+                )
+            )
+            .with_progress()
+            .with_status_rank()
+        )
+
+    def for_detail(self):
+        """Everything the detail page shows: parties, public children and the timeline."""
+        return (
+            self.select_related("sector", "event", "parent", "latest_update")
+            .prefetch_related(
+                Prefetch(
+                    "commitment_parties",
+                    queryset=CommitmentParty.objects.select_related("party"),
+                ),
+                Prefetch(
+                    "children",
+                    queryset=Commitment.objects.public().with_progress().order_by("title"),
+                    to_attr="public_children",
+                ),
+                Prefetch(
+                    "updates",
+                    queryset=StatusUpdate.objects.published()
+                    .newest_first()
+                    .prefetch_related(
+                        Prefetch("sources", queryset=Source.objects.order_by("title", "pk"))
+                    ),
+                    to_attr="published_updates",
+                ),
+            )
+            .with_progress()
+        )
+
 
 class Commitment(models.Model):
     """A public pledge, made at an event by one or more parties."""
@@ -670,6 +800,9 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:detail", args=[self.slug])
+
     @property
     def description_html(self):
         return render_markdown(self.description)
@@ -706,6 +839,39 @@ class Commitment(models.Model):
     @property
     def status_definition(self) -> str:
         return STATUS_DEFINITIONS.get(self.current_status, "No published update yet.")
+
+    @property
+    def progress_percent(self) -> Decimal | None:
+        """Percent complete, exact, from the `latest_progress` annotation (`with_progress()`)."""
+        progress = getattr(self, "latest_progress", None)
+        if self.target_value is None or progress is None:
+            return None
+        baseline = self.baseline_value or Decimal(0)
+        return (Decimal(progress) - baseline) * 100 / (self.target_value - baseline)
+
+    @property
+    def progress_percent_display(self) -> int | None:
+        """Percent complete, rounded down and kept within 0–100, for bars and labels."""
+        percent = self.progress_percent
+        if percent is None:
+            return None
+        return max(0, min(100, int(percent)))
+
+    @property
+    def public_parent(self) -> "Commitment | None":
+        if self.parent is not None and self.parent.latest_update_id is not None:
+            return self.parent
+        return None
+
+    def timeline(self) -> list[tuple[StatusUpdate, StatusUpdate | None]]:
+        """Published updates newest first, each with the one before it (for "a → b")."""
+        updates = getattr(self, "published_updates", None)
+        if updates is None:
+            updates = list(self.updates.published().newest_first())
+        return [
+            (update, updates[i + 1] if i + 1 < len(updates) else None)
+            for i, update in enumerate(updates)
+        ]
 
     def ancestors(self) -> list["Commitment"]:
         """Parent, grandparent, … (stops if the data ever holds a loop)."""

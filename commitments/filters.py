@@ -1,0 +1,86 @@
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import Q
+
+from commitments.models import Commitment, Party, Sector, UpdateStatus
+
+SEARCH_MAX_LENGTH = 200
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    """The public list's filters. Invalid values are explained next to the field and ignored."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. Chandrayaan"}),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        field_name="current_status",
+        label="Status",
+        choices=UpdateStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), to_field_name="slug", empty_label="All sectors"
+    )
+    party = django_filters.ModelChoiceFilter(
+        field_name="parties",
+        queryset=Party.objects.all(),
+        to_field_name="slug",
+        empty_label="All parties",
+    )
+    deadline_from = django_filters.DateFilter(
+        field_name="deadline",
+        lookup_expr="gte",
+        label="Deadline from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    deadline_to = django_filters.DateFilter(
+        field_name="deadline",
+        lookup_expr="lte",
+        label="Deadline to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    stale = django_filters.BooleanFilter(
+        label="Stale only", method="filter_stale", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+    def search(self, queryset, name, value):
+        terms = value.strip()
+        if not terms:
+            return queryset
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("summary", weight="B", config="english")
+                + SearchVector("description", weight="C", config="english")
+            )
+            query = SearchQuery(terms, search_type="websearch", config="english")
+            return (
+                queryset.annotate(search_rank=SearchRank(vector, query))
+                .filter(Q(search_rank__gt=0) | Q(title__icontains=terms))
+                .order_by("-search_rank", "title")
+            )
+        return queryset.filter(
+            Q(title__icontains=terms)
+            | Q(summary__icontains=terms)
+            | Q(description__icontains=terms)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale() if value else queryset

@@ -1,0 +1,159 @@
+"""Public pages. Everything here starts from the public querysets: drafts never reach them."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from commitments.filters import CommitmentFilter
+from commitments.models import Commitment, Party, Sector, StatusUpdate, UpdateStatus
+from commitments.tables import PER_PAGE, SORT_CHOICES, CommitmentTable
+
+DASHBOARD_LIST_LENGTH = 10
+
+
+class DashboardView(TemplateView):
+    template_name = "commitments/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        public = Commitment.objects.public()
+        by_status = public.status_counts()
+        largest = max([count for _, count in by_status] + [1])
+        sectors = (
+            Sector.objects.annotate(
+                public_count=Count(
+                    "commitments", filter=Q(commitments__latest_update__isnull=False)
+                )
+            )
+            .filter(public_count__gt=0)
+            .order_by("position", "name")
+        )
+        largest_sector = max([sector.public_count for sector in sectors] + [1])
+        overdue = public.overdue(today).select_related("sector").order_by("deadline", "title")
+        upcoming = public.upcoming(today).select_related("sector")
+        stale = public.stale(today).select_related("sector", "latest_update")
+        return super().get_context_data(
+            total=sum(count for _, count in by_status),
+            by_status=[
+                {"status": status, "count": count, "percent": round(100 * count / largest)}
+                for status, count in by_status
+            ],
+            by_sector=[
+                {"sector": s, "percent": round(100 * s.public_count / largest_sector)}
+                for s in sectors
+            ],
+            recent_updates=StatusUpdate.objects.published()
+            .select_related("commitment")
+            .order_by(F("reviewed_at").desc(), "-pk")[:DASHBOARD_LIST_LENGTH],
+            overdue=overdue[:DASHBOARD_LIST_LENGTH],
+            overdue_count=overdue.count(),
+            upcoming=upcoming[:DASHBOARD_LIST_LENGTH],
+            upcoming_count=upcoming.count(),
+            stale=stale[:DASHBOARD_LIST_LENGTH],
+            stale_count=stale.count(),
+            stale_days=settings.STALE_AFTER_DAYS,
+            today=today,
+            **kwargs,
+        )
+
+
+class CommitmentListView(SingleTableMixin, FilterView):
+    """The filterable, sortable list. Nonsense in the query string is explained or ignored."""
+
+    model = Commitment
+    table_class = CommitmentTable
+    filterset_class = CommitmentFilter
+    template_name = "commitments/commitment_list.html"
+    strict = False  # apply the valid filters, explain the invalid ones
+    heading = "All commitments"
+    fixed_filter = None  # the filter a sector or party page pins
+
+    def get_queryset(self):
+        return Commitment.objects.public().for_listing()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if self.fixed_filter:
+            del filterset.filters[self.fixed_filter]
+        return filterset
+
+    def get_table(self, **kwargs):
+        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)
+        try:
+            page = int(self.request.GET.get("page", 1))
+        except ValueError:
+            page = 1
+        try:
+            table.paginate(page=max(page, 1), per_page=PER_PAGE)
+        except EmptyPage:
+            table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
+        return table
+
+    def get_context_data(self, **kwargs):
+        sort = self.request.GET.get("sort", "")
+        return super().get_context_data(
+            heading=self.heading,
+            sort_choices=SORT_CHOICES,
+            current_sort=sort if sort in dict(SORT_CHOICES) else "title",
+            filters_active=any(self.request.GET.get(name) for name in self.filterset.filters),
+            **kwargs,
+        )
+
+
+class SectorCommitmentListView(CommitmentListView):
+    fixed_filter = "sector"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.sector = get_object_or_404(Sector, slug=kwargs["slug"])
+        self.heading = f"Sector: {self.sector.name}"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(sector=self.sector)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(intro=self.sector.description, **kwargs)
+
+
+class PartyCommitmentListView(CommitmentListView):
+    fixed_filter = "party"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.party = get_object_or_404(Party, slug=kwargs["slug"])
+        self.heading = f"Party: {self.party.name}"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(parties=self.party)
+
+    def get_context_data(self, **kwargs):
+        details = [self.party.get_kind_display()]
+        if self.party.country:
+            details.append(self.party.country.name)
+        intro = " · ".join(details)
+        if self.party.description:
+            intro = f"{intro}. {self.party.description}"
+        return super().get_context_data(intro=intro, **kwargs)
+
+
+class CommitmentDetailView(DetailView):
+    template_name = "commitments/commitment_detail.html"
+    context_object_name = "commitment"
+
+    def get_queryset(self):
+        return Commitment.objects.public().for_detail()
+
+
+class AboutView(TemplateView):
+    template_name = "commitments/about.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=list(UpdateStatus), stale_days=settings.STALE_AFTER_DAYS, **kwargs
+        )

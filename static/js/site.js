@@ -1,0 +1,19 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  // On a narrow screen, fold the list's filter panel away unless a filter is in use.
+  const panel = document.querySelector("details.filter-panel");
+  if (panel && !panel.dataset.active && window.matchMedia("(max-width: 959px)").matches) {
+    panel.open = false;
+  }
+
+  // Leave empty fields out of a filter form's URL, so permalinks stay short and readable.
+  for (const form of document.querySelectorAll("form[method='get']")) {
+    form.addEventListener("submit", () => {
+      for (const field of form.elements) {
+        if (field.name && !field.value && field.type !== "checkbox") {
+          field.disabled = true;
+        }
+      }
+    });
+  }
+});
