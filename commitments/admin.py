@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from commitments.forms import VersionCheckedForm
 from commitments.models import (
     Commitment,
     CommitmentParty,
@@ -50,7 +51,7 @@ class CommitmentPartyInline(admin.TabularInline):
     extra = 0
 
 
-class StatusUpdateInlineForm(forms.ModelForm):
+class StatusUpdateInlineForm(VersionCheckedForm):
     class Meta:
         model = StatusUpdate
         fields = ["as_of", "status", "progress_value", "summary", "sources"]
@@ -59,7 +60,16 @@ class StatusUpdateInlineForm(forms.ModelForm):
 class StatusUpdateInline(admin.TabularInline):
     model = StatusUpdate
     form = StatusUpdateInlineForm
-    fields = ["as_of", "status", "progress_value", "summary", "sources", "state", "author"]
+    fields = [
+        "as_of",
+        "status",
+        "progress_value",
+        "summary",
+        "sources",
+        "state",
+        "author",
+        "loaded_version",
+    ]
     readonly_fields = ["state", "author"]
     autocomplete_fields = ["sources"]
     ordering = ["-as_of", "-pk"]
@@ -70,8 +80,15 @@ class StatusUpdateInline(admin.TabularInline):
         return super().get_queryset(request).select_related("author")
 
 
+class CommitmentAdminForm(VersionCheckedForm):
+    class Meta:
+        model = Commitment
+        fields = "__all__"
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(SimpleHistoryAdmin):
+    form = CommitmentAdminForm
     list_display = [
         "title",
         "status",
@@ -96,7 +113,19 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     readonly_fields = ["current_status_display", "latest_update_link", "description_preview"]
     inlines = [CommitmentPartyInline, StatusUpdateInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "description", "description_preview"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "summary",
+                    "description",
+                    "description_preview",
+                    "loaded_version",
+                ]
+            },
+        ),
         ("Where it belongs", {"fields": ["sector", "event", "parent"]}),
         ("When", {"fields": ["announced_on", ("deadline", "deadline_precision")]}),
         (
@@ -169,7 +198,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
         form.instance.refresh_current_status()
 
 
-class StatusUpdateForm(forms.ModelForm):
+class StatusUpdateAdminForm(VersionCheckedForm):
     class Meta:
         model = StatusUpdate
         fields = ["commitment", "as_of", "status", "progress_value", "summary", "body", "sources"]
@@ -190,7 +219,7 @@ class RejectForm(forms.Form):
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(SimpleHistoryAdmin):
-    form = StatusUpdateForm
+    form = StatusUpdateAdminForm
     list_display = [
         "summary",
         "commitment",
@@ -217,7 +246,7 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
         "body_preview",
     ]
     fieldsets = [
-        (None, {"fields": ["commitment", "as_of", "status", "progress_value"]}),
+        (None, {"fields": ["commitment", "as_of", "status", "progress_value", "loaded_version"]}),
         ("What happened", {"fields": ["summary", "body", "body_preview", "sources"]}),
         (
             "Review",
@@ -367,7 +396,23 @@ class EventAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "email", "role", "is_staff", "is_active", "last_login"]
+    list_display = ["username", "email", "role", "is_active", "last_login"]
+    list_filter = ["groups", "is_superuser", "is_active"]
+    # Admin access follows the role (Editor group or superuser), so "staff status" is not
+    # offered: it would have no effect.
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Personal info", {"fields": ["first_name", "last_name", "email"]}),
+        (
+            "Role",
+            {
+                "fields": ["is_active", "groups", "is_superuser"],
+                "description": "Analyst: logs updates. Editor: reviews, publishes and uses "
+                "this admin. Superuser: everything.",
+            },
+        ),
+        ("Important dates", {"fields": ["last_login", "date_joined"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

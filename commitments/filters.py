@@ -36,13 +36,13 @@ class CommitmentFilter(django_filters.FilterSet):
         field_name="deadline",
         lookup_expr="gte",
         label="Deadline from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     deadline_to = django_filters.DateFilter(
         field_name="deadline",
         lookup_expr="lte",
         label="Deadline to",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput

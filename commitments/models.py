@@ -364,6 +364,9 @@ class StatusUpdate(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every save: stops edits overwriting."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -444,61 +447,80 @@ class StatusUpdate(models.Model):
     # The editorial workflow. Each step is one method; publish and reject run in one
     # transaction and lock the row, so two editors cannot act on the same update at once.
 
-    def submit(self):
-        if self.state not in (self.State.DRAFT, self.State.REJECTED):
-            raise ValidationError("Only a draft or a rejected update can be submitted for review.")
+    def submit(self, by=None):
+        """Draft or rejected → submitted."""
+        self._transition(
+            {self.State.DRAFT, self.State.REJECTED},
+            "Only a draft or a rejected update can be submitted for review.",
+        )
         self.state = self.State.SUBMITTED
         self.submitted_at = timezone.now()
-        self.save(update_fields=["state", "submitted_at", "updated_at"])
+        self._save_step("Submitted for review", by, ["state", "submitted_at"])
 
-    def withdraw(self):
-        if self.state != self.State.SUBMITTED:
-            raise ValidationError("Only an update awaiting review can be withdrawn.")
+    def withdraw(self, by=None):
+        """Submitted → draft, by its author, before anyone reviews it."""
+        self._transition({self.State.SUBMITTED}, "Only an update awaiting review can be withdrawn.")
         self.state = self.State.DRAFT
         self.submitted_at = None
-        self.save(update_fields=["state", "submitted_at", "updated_at"])
+        self._save_step("Withdrawn to draft", by, ["state", "submitted_at"])
 
-    @transaction.atomic
+    def reopen(self, by=None):
+        """Rejected → draft, so its author can rework it before submitting again."""
+        self._transition({self.State.REJECTED}, "Only a rejected update can be reopened.")
+        self.state = self.State.DRAFT
+        self.submitted_at = None
+        self._save_step("Reopened as draft", by, ["state", "submitted_at"])
+
     def publish(self, by):
-        self._lock_for_review()
-        if self.author_id is not None and self.author_id == by.pk:
-            raise ValidationError(
-                "You cannot publish your own update: another editor must review it."
+        with transaction.atomic():
+            self._transition(
+                {self.State.SUBMITTED}, "Only an update awaiting review can be published."
             )
-        if self.as_of > timezone.localdate():
-            raise ValidationError("An update dated in the future cannot be published.")
-        if not self.sources.exists():
-            raise ValidationError("An update needs at least one source before it can be published.")
-        self.state = self.State.PUBLISHED
-        self.reviewer = by
-        self.reviewed_at = timezone.now()
-        self.review_comment = ""
-        self.save(
-            update_fields=["state", "reviewer", "reviewed_at", "review_comment", "updated_at"]
-        )
-        self.commitment.refresh_current_status()
+            if self.author_id is not None and self.author_id == by.pk:
+                raise ValidationError(
+                    "You cannot publish your own update: another editor must review it."
+                )
+            if self.as_of > timezone.localdate():
+                raise ValidationError("An update dated in the future cannot be published.")
+            if not self.sources.exists():
+                raise ValidationError(
+                    "An update needs at least one source before it can be published."
+                )
+            self.state = self.State.PUBLISHED
+            self.reviewer = by
+            self.reviewed_at = timezone.now()
+            self.review_comment = ""
+            self._save_step("Published", by, ["state", "reviewer", "reviewed_at", "review_comment"])
+            self.commitment.refresh_current_status()
 
-    @transaction.atomic
     def reject(self, by, comment: str):
         comment = (comment or "").strip()
         if not comment:
             raise ValidationError("Say why the update is rejected: a comment is required.")
-        self._lock_for_review()
-        self.state = self.State.REJECTED
-        self.reviewer = by
-        self.reviewed_at = timezone.now()
-        self.review_comment = comment
-        self.save(
-            update_fields=["state", "reviewer", "reviewed_at", "review_comment", "updated_at"]
-        )
-
-    def _lock_for_review(self):
-        current = StatusUpdate.objects.select_for_update().only("state").get(pk=self.pk)
-        if current.state != self.State.SUBMITTED:
-            raise ValidationError(
-                f"Only an update awaiting review can be reviewed; this one is "
-                f"{current.get_state_display().lower()}."
+        with transaction.atomic():
+            self._transition(
+                {self.State.SUBMITTED}, "Only an update awaiting review can be rejected."
             )
+            self.state = self.State.REJECTED
+            self.reviewer = by
+            self.reviewed_at = timezone.now()
+            self.review_comment = comment
+            self._save_step("Rejected", by, ["state", "reviewer", "reviewed_at", "review_comment"])
+
+    @transaction.atomic
+    def _transition(self, allowed: set, message: str):
+        """Lock the row and check its stored state: two people cannot act on it at once."""
+        current = StatusUpdate.objects.select_for_update().only("state", "version").get(pk=self.pk)
+        if current.state not in allowed:
+            raise ValidationError(f"{message} This one is {current.get_state_display().lower()}.")
+        self.version = current.version
+
+    def _save_step(self, reason: str, by, fields: list[str]):
+        self.version += 1
+        self._change_reason = reason
+        if by is not None:
+            self._history_user = by
+        self.save(update_fields=[*fields, "version", "updated_at"])
 
 
 STATUS_DEFINITIONS = {
@@ -719,6 +741,9 @@ class Commitment(models.Model):
         related_name="+",
         help_text="The latest published update, which sets the current status.",
     )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised by every save: stops edits overwriting."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -872,6 +897,11 @@ class Commitment(models.Model):
             (update, updates[i + 1] if i + 1 < len(updates) else None)
             for i, update in enumerate(updates)
         ]
+
+    def public_change_log(self):
+        from commitments.changelog import build_change_log
+
+        return build_change_log(self)
 
     def ancestors(self) -> list["Commitment"]:
         """Parent, grandparent, … (stops if the data ever holds a loop)."""

@@ -1,14 +1,24 @@
 from django.urls import path
 
-from commitments import views
+from commitments.views import editorial, public
 
 app_name = "commitments"
 
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
-    path("commitments/", views.CommitmentListView.as_view(), name="list"),
-    path("commitments/<slug:slug>/", views.CommitmentDetailView.as_view(), name="detail"),
-    path("sectors/<slug:slug>/", views.SectorCommitmentListView.as_view(), name="sector"),
-    path("parties/<slug:slug>/", views.PartyCommitmentListView.as_view(), name="party"),
-    path("about/", views.AboutView.as_view(), name="about"),
+    path("", public.DashboardView.as_view(), name="dashboard"),
+    path("commitments/", public.CommitmentListView.as_view(), name="list"),
+    path("commitments/<slug:slug>/", public.CommitmentDetailView.as_view(), name="detail"),
+    path("sectors/<slug:slug>/", public.SectorCommitmentListView.as_view(), name="sector"),
+    path("parties/<slug:slug>/", public.PartyCommitmentListView.as_view(), name="party"),
+    path("about/", public.AboutView.as_view(), name="about"),
+    path("commitments/<slug:slug>/history/", public.commitment_history, name="history"),
+    path("workspace/", editorial.workspace, name="workspace"),
+    path("commitments/<slug:slug>/updates/new/", editorial.update_new, name="update-new"),
+    path("updates/<int:pk>/edit/", editorial.update_edit, name="update-edit"),
+    path("updates/<int:pk>/submit/", editorial.update_submit, name="update-submit"),
+    path("updates/<int:pk>/withdraw/", editorial.update_withdraw, name="update-withdraw"),
+    path("updates/<int:pk>/delete/", editorial.update_delete, name="update-delete"),
+    path("updates/<int:pk>/publish/", editorial.update_publish, name="update-publish"),
+    path("updates/<int:pk>/reject/", editorial.update_reject, name="update-reject"),
+    path("review/", editorial.review, name="review"),
 ]

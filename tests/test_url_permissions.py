@@ -1,31 +1,107 @@
-"""Who may open which URL: one table for every URL pattern of the project.
+"""Who may do what at which URL: one table for every URL pattern of the project.
 
 A new URL pattern fails `test_every_url_pattern_is_in_the_table` until it gets a row here.
+Statuses: 200 shown, 302 redirected (to sign in when anonymous, or onwards after an action),
+403 seen but not allowed, 404 not theirs to see, 405 wrong method.
 """
 
 import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.factories import make_analyst, make_editor, make_user
+from commitments.models import Commitment, StatusUpdate
+from tests.factories import make_analyst, make_editor, make_source, make_user
 
-ROLES = ["anonymous", "analyst", "editor", "superuser"]
-PUBLIC = dict.fromkeys(ROLES, 200)
+ROLES = ["anonymous", "analyst_a", "analyst_b", "editor", "superuser"]
 
-# pattern name → (example URL, {role: GET status}, POST status for everyone or None to skip)
+
+def each(anonymous, analyst_a, analyst_b, editor, superuser):
+    return dict(zip(ROLES, (anonymous, analyst_a, analyst_b, editor, superuser), strict=True))
+
+
+PUBLIC_GET = each(200, 200, 200, 200, 200)
+NOT_ALLOWED = each(405, 405, 405, 405, 405)
+SIGNED_IN_GET = each(302, 200, 200, 200, 200)
+
+# name → (URL, GET statuses, POST statuses, POST data). "{draft}" is analyst A's draft,
+# "{submitted}" analyst A's update awaiting review.
 TABLE = {
-    "commitments:dashboard": ("/", PUBLIC, 405),
-    "commitments:list": ("/commitments/", PUBLIC, 405),
-    "commitments:detail": ("/commitments/chandrayaan-5/", PUBLIC, 405),
-    "commitments:sector": ("/sectors/space/", PUBLIC, 405),
-    "commitments:party": ("/parties/isro/", PUBLIC, 405),
-    "commitments:about": ("/about/", PUBLIC, 405),
-    # The admin's own pages are covered model by model in tests/admin/.
-    "admin": (
-        "/admin/",
-        {"anonymous": 302, "analyst": 302, "editor": 200, "superuser": 200},
-        None,
+    "commitments:dashboard": ("/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:list": ("/commitments/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:detail": ("/commitments/chandrayaan-5/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:history": ("/commitments/chandrayaan-5/history/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:sector": ("/sectors/space/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:party": ("/parties/isro/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:about": ("/about/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:workspace": ("/workspace/", SIGNED_IN_GET, NOT_ALLOWED, {}),
+    "commitments:review": ("/review/", each(302, 403, 403, 200, 200), NOT_ALLOWED, {}),
+    "commitments:update-new": (
+        "/commitments/chandrayaan-5/updates/new/",
+        SIGNED_IN_GET,
+        each(302, 200, 200, 200, 200),  # an empty form comes back with its errors
+        {"action": "save"},
     ),
+    "commitments:update-edit": (
+        "/updates/{draft}/edit/",
+        each(302, 200, 404, 404, 404),
+        each(302, 200, 404, 404, 404),
+        {"action": "save"},
+    ),
+    "commitments:update-submit": (
+        "/updates/{draft}/submit/",
+        NOT_ALLOWED,
+        each(302, 302, 404, 404, 404),
+        {},
+    ),
+    "commitments:update-delete": (
+        "/updates/{draft}/delete/",
+        NOT_ALLOWED,
+        each(302, 302, 404, 404, 404),
+        {},
+    ),
+    "commitments:update-withdraw": (
+        "/updates/{submitted}/withdraw/",
+        NOT_ALLOWED,
+        each(302, 302, 404, 403, 403),
+        {},
+    ),
+    "commitments:update-publish": (
+        "/updates/{submitted}/publish/",
+        NOT_ALLOWED,
+        each(302, 403, 403, 302, 302),
+        {},
+    ),
+    "commitments:update-reject": (
+        "/updates/{submitted}/reject/",
+        NOT_ALLOWED,
+        each(302, 403, 403, 302, 302),
+        {"comment": "Needs a better source."},
+    ),
+    "login": ("/accounts/login/", PUBLIC_GET, PUBLIC_GET, {}),
+    "logout": ("/accounts/logout/", NOT_ALLOWED, each(302, 302, 302, 302, 302), {}),
+    "password_change": (
+        "/accounts/password_change/",
+        SIGNED_IN_GET,
+        each(302, 200, 200, 200, 200),
+        {},
+    ),
+    "password_change_done": (
+        "/accounts/password_change/done/",
+        SIGNED_IN_GET,
+        each(302, 405, 405, 405, 405),
+        {},
+    ),
+    "password_reset": ("/accounts/password_reset/", PUBLIC_GET, PUBLIC_GET, {}),
+    "password_reset_done": ("/accounts/password_reset/done/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "password_reset_confirm": (
+        "/accounts/reset/MQ/bad-token/",
+        PUBLIC_GET,
+        PUBLIC_GET,
+        {},
+    ),
+    "password_reset_complete": ("/accounts/reset/done/", PUBLIC_GET, NOT_ALLOWED, {}),
+    # The admin's own pages are covered model by model in tests/admin/.
+    "admin": ("/admin/", each(302, 302, 302, 200, 200), None, {}),
 }
 
 
@@ -46,22 +122,51 @@ def test_every_url_pattern_is_in_the_table():
 
 
 @pytest.fixture
-def people(db):
+def world(db):
     call_command("loaddata", "india_japan_2025", verbosity=0)
-    return {
+    analyst_a = make_analyst("analyst-a")
+    commitment = Commitment.objects.get(slug="chandrayaan-5")
+    draft = StatusUpdate.objects.create(
+        commitment=commitment,
+        as_of=commitment.announced_on,
+        status="in_progress",
+        summary="A's draft",
+        author=analyst_a,
+    )
+    submitted = StatusUpdate.objects.create(
+        commitment=commitment,
+        as_of=commitment.announced_on,
+        status="delayed",
+        summary="A's submitted update",
+        author=analyst_a,
+    )
+    submitted.sources.add(make_source())
+    submitted.submit()
+    people = {
         "anonymous": None,
-        "analyst": make_analyst(),
+        "analyst_a": analyst_a,
+        "analyst_b": make_analyst("analyst-b"),
         "editor": make_editor(),
         "superuser": make_user(is_staff=True, is_superuser=True),
     }
+    return people, {"draft": draft.pk, "submitted": submitted.pk}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(TABLE))
-def test_get_and_post_by_role(client, people, name, role):
-    url, expected, post_status = TABLE[name]
+def test_get_by_role(client, world, name, role):
+    people, ids = world
+    url, expected, _, _ = TABLE[name]
     if people[role]:
         client.force_login(people[role])
-    assert client.get(url).status_code == expected[role]
-    if post_status is not None:
-        assert client.post(url).status_code == post_status
+    assert client.get(url.format(**ids)).status_code == expected[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(name for name in TABLE if TABLE[name][2]))
+def test_post_by_role(client, world, name, role):
+    people, ids = world
+    url, _, expected, data = TABLE[name]
+    if people[role]:
+        client.force_login(people[role])
+    assert client.post(url.format(**ids), data).status_code == expected[role]

@@ -123,7 +123,7 @@ def test_publish_refused_unless_submitted(state, other_editor):
     with pytest.raises(ValidationError) as excinfo:
         update.publish(other_editor)
     label = State(state).label.lower()
-    assert f"Only an update awaiting review can be reviewed; this one is {label}." in (
+    assert f"Only an update awaiting review can be published. This one is {label}." in (
         message_of(excinfo)
     )
     after = fresh(update)
@@ -233,7 +233,7 @@ def test_reject_refused_unless_submitted(state, other_editor):
     before = fresh(update)
     with pytest.raises(ValidationError) as excinfo:
         update.reject(other_editor, "No.")
-    assert "Only an update awaiting review can be reviewed" in message_of(excinfo)
+    assert "Only an update awaiting review can be rejected" in message_of(excinfo)
     after = fresh(update)
     assert (after.state, after.review_comment) == (before.state, before.review_comment)
 

@@ -28,6 +28,10 @@ def first_object_pk(app_label, model_name, superuser):
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
 def test_changelist_add_change_and_history_render(client, superuser, seeded, app_label, model_name):
     client.force_login(superuser)
+    if app_label == "axes":  # django-axes' read-only logs of sign-in attempts
+        url = reverse(f"admin:{app_label}_{model_name}_changelist")
+        assert client.get(url).status_code == 200
+        return
     pk = first_object_pk(app_label, model_name, superuser)
     assert pk is not None, "the fixture should give every registered model an object"
     for name, args in [

@@ -215,6 +215,7 @@ def test_unpublished_updates_never_reach_public_pages(client, state, editor):
         "/commitments/?q=SECRET-DRAFT",
         "/commitments/?status=achieved",
         public.get_absolute_url(),
+        f"/commitments/{public.slug}/history/",
         public.sector.get_absolute_url(),
         "/about/",
     ]

@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.db.models import Count, F, Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -157,3 +158,15 @@ class AboutView(TemplateView):
         return super().get_context_data(
             statuses=list(UpdateStatus), stale_days=settings.STALE_AFTER_DAYS, **kwargs
         )
+
+
+@require_GET
+def commitment_history(request, slug):
+    """The public change log: published updates and changes to public fields, never who
+    edited, and nothing about drafts or updates under review."""
+    commitment = get_object_or_404(Commitment.objects.public().select_related("sector"), slug=slug)
+    return render(
+        request,
+        "commitments/history.html",
+        {"commitment": commitment, "entries": commitment.public_change_log()},
+    )

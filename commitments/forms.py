@@ -1,0 +1,174 @@
+"""Forms validate and normalise; views save."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+
+from commitments.models import Source, StatusUpdate
+
+CONFLICT_MESSAGE = (
+    "Someone else saved a change to this {name} after you opened it. Their version is shown "
+    "below and your changes are still in the form: check them against it, then save again."
+)
+
+
+class EditConflict(Exception):
+    """The row changed between validation and saving."""
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """No lost edits: a save is refused when the row changed since the form was opened.
+
+    The form carries the version it was opened at; on a conflict it shows the newer values
+    (`self.newer`) and takes the new version, so saving again overwrites knowingly.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.newer = None
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            model = type(self.instance)
+            current = model.objects.get(pk=self.instance.pk)
+            if cleaned.get("loaded_version") != current.version:
+                self.newer = current
+                self.data = self.data.copy()
+                self.data[self.add_prefix("loaded_version")] = current.version
+                raise ValidationError(
+                    [
+                        ValidationError(
+                            CONFLICT_MESSAGE.format(name=model._meta.verbose_name),
+                            code="conflict",
+                        ),
+                        *self._newer_values(current, cleaned),
+                    ]
+                )
+        return cleaned
+
+    def _newer_values(self, current, cleaned):
+        """One line per field where the saved version differs from what was submitted."""
+        lines = []
+        model_fields = {f.name for f in current._meta.get_fields()}
+        for name in self._meta.fields or []:
+            if name not in cleaned or name not in self.fields or name not in model_fields:
+                continue
+            saved = getattr(current, name)
+            if hasattr(saved, "all"):
+                continue
+            if saved != cleaned[name]:
+                label = self.fields[name].label or name
+                shown = saved if saved not in (None, "") else "(empty)"
+                lines.append(ValidationError(f"Now saved — {label}: {shown}"))
+        return lines
+
+    def save(self, commit=True):
+        if self.instance.pk:
+            with transaction.atomic():
+                bumped = (
+                    type(self.instance)
+                    .objects.filter(
+                        pk=self.instance.pk, version=self.cleaned_data["loaded_version"]
+                    )
+                    .update(version=F("version") + 1)
+                )
+                if not bumped:
+                    raise EditConflict
+                self.instance.version = self.cleaned_data["loaded_version"] + 1
+                return super().save(commit)
+        return super().save(commit)
+
+
+class StatusUpdateForm(VersionCheckedForm):
+    """An analyst's update: what happened, as of when, and the evidence for it."""
+
+    existing_sources = forms.ModelMultipleChoiceField(
+        queryset=Source.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Sources already on record",
+    )
+    source_query = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Find a source by title or URL",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["as_of", "status", "progress_value", "summary", "body"]
+        widgets = {
+            "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "body": forms.Textarea(attrs={"rows": 8}),
+        }
+        labels = {"as_of": "As of", "body": "Details (Markdown)"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        commitment = self.instance.commitment
+        if commitment.target_value is None:
+            del self.fields["progress_value"]
+        else:
+            self.fields["progress_value"].help_text = (
+                f"Cumulative, in {commitment.unit_label} "
+                f"(target: {commitment.target_value.normalize():,f} {commitment.unit_label})."
+            )
+        self.fields["existing_sources"].queryset = self._source_choices(user)
+        if self.instance.pk and not self.is_bound:
+            self.initial["existing_sources"] = list(self.instance.sources.all())
+
+    def _source_choices(self, user):
+        """Sources the analyst may cite: the public ones and their own, never others' drafts."""
+        visible = Source.objects.filter(Q(pk__in=Source.objects.public()) | Q(added_by=user))
+        shown = Q(status_updates__commitment=self.instance.commitment)
+        if self.instance.pk:
+            shown |= Q(status_updates=self.instance)
+        if self.is_bound:
+            selected = [
+                pk for pk in self.data.getlist(self.add_prefix("existing_sources")) if pk.isdigit()
+            ]
+            shown |= Q(pk__in=selected)
+            query = self.data.get(self.add_prefix("source_query"), "").strip()[:200]
+            if query:
+                matches = visible.filter(Q(title__icontains=query) | Q(url__icontains=query))
+                shown |= Q(pk__in=matches.values("pk")[:20])
+        return visible.filter(pk__in=Source.objects.filter(shown).values("pk")).order_by("title")
+
+    @property
+    def search_results_requested(self):
+        return bool(self.is_bound and self.data.get(self.add_prefix("source_query"), "").strip())
+
+
+class NewSourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = ["title", "url", "publisher", "published_on", "archive_url", "kind"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        existing = Source.objects.filter(url=url).first() if url else None
+        if existing:
+            raise ValidationError(
+                f"This URL is already on record as “{existing.title}”: search for it under "
+                "“Sources already on record” and tick it instead."
+            )
+        return url
+
+
+NewSourceFormSet = forms.modelformset_factory(Source, form=NewSourceForm, extra=1, max_num=10)
+
+
+class RejectForm(forms.Form):
+    comment = forms.CharField(
+        label="Why is it rejected?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The author sees this comment: say what to change.",
+    )

@@ -1,0 +1,277 @@
+"""Analysts log updates from their workspace; editors review and publish them.
+
+Who may see an update is decided in one place (`_get_update_for_user`: 404 for those who may
+not see it) and who may change it in another (`_get_rw_update_for_user`: 403 for those who
+see it but may not change it). Every step goes through a StatusUpdate model method.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from commitments.forms import EditConflict, NewSourceFormSet, RejectForm, StatusUpdateForm
+from commitments.markdown import render_markdown
+from commitments.models import Commitment, Source, StatusUpdate
+
+logger = logging.getLogger("commitments.security")
+
+State = StatusUpdate.State
+EDITABLE_STATES = (State.DRAFT, State.REJECTED)
+PUBLISH_PERMISSION = "commitments.publish_statusupdate"
+
+
+def _deny(request, message):
+    logger.warning("Denied %s %s to %s: %s", request.method, request.path, request.user, message)
+    raise PermissionDenied(message)
+
+
+def _get_update_for_user(request, pk) -> StatusUpdate:
+    """The update, if this user may see it: their own, anything published, or (for
+    editors) anything sent for review. Another person's draft does not exist for them."""
+    update = get_object_or_404(StatusUpdate.objects.select_related("commitment"), pk=pk)
+    user = request.user
+    visible = (
+        update.author_id == user.pk
+        or update.state == State.PUBLISHED
+        or (user.has_perm(PUBLISH_PERMISSION) and update.state != State.DRAFT)
+    )
+    if not visible:
+        raise Http404("No such update.")
+    return update
+
+
+def _get_rw_update_for_user(request, pk) -> StatusUpdate:
+    """The update, if this user is its author and may still change it."""
+    update = _get_update_for_user(request, pk)
+    if update.author_id != request.user.pk:
+        _deny(request, "Only the author can change this update.")
+    if update.state not in EDITABLE_STATES:
+        _deny(
+            request,
+            f"This update is {update.get_state_display().lower()}: only drafts and rejected "
+            "updates can be changed. Withdraw it first if it is awaiting review.",
+        )
+    return update
+
+
+def _next_or(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_GET
+@login_required
+@permission_required("commitments.add_statusupdate", raise_exception=True)
+def workspace(request):
+    today = timezone.localdate()
+    own = list(
+        StatusUpdate.objects.filter(author=request.user)
+        .select_related("commitment", "reviewer")
+        .order_by("-updated_at", "-pk")
+    )
+    by_state = {state: [u for u in own if u.state == state] for state in State}
+    public = Commitment.objects.public().select_related("latest_update")
+    return render(
+        request,
+        "commitments/workspace.html",
+        {
+            "drafts": by_state[State.DRAFT],
+            "submitted": by_state[State.SUBMITTED],
+            "rejected": by_state[State.REJECTED],
+            "published": by_state[State.PUBLISHED][:20],
+            "overdue": public.overdue(today).order_by("deadline", "title"),
+            "stale": public.stale(today),
+            "due_soon": public.upcoming(today, days=90),
+            "unpublished": Commitment.objects.filter(latest_update__isnull=True).order_by("title"),
+            "review_count": StatusUpdate.objects.awaiting_review().count()
+            if request.user.has_perm(PUBLISH_PERMISSION)
+            else None,
+        },
+    )
+
+
+@login_required
+@permission_required("commitments.add_statusupdate", raise_exception=True)
+def update_new(request, slug):
+    commitment = get_object_or_404(Commitment, slug=slug)
+    update = StatusUpdate(commitment=commitment, author=request.user)
+    return _update_form(request, update)
+
+
+@login_required
+@permission_required("commitments.change_statusupdate", raise_exception=True)
+def update_edit(request, pk):
+    return _update_form(request, _get_rw_update_for_user(request, pk))
+
+
+def _update_form(request, update):
+    """Log or edit an update. "Preview", "Find" and "Add another source" redisplay the form
+    with everything typed kept; "Save draft" and "Submit for review" save it."""
+    action = request.POST.get("action", "")
+    formset_data = None
+    if request.method == "POST":
+        formset_data = request.POST.copy()
+        if action == "add-source":
+            total = int(formset_data.get("new-TOTAL_FORMS", "1") or 1)
+            formset_data["new-TOTAL_FORMS"] = str(min(total + 1, 10))
+        form = StatusUpdateForm(request.POST, instance=update, user=request.user)
+    else:
+        form = StatusUpdateForm(
+            instance=update,
+            user=request.user,
+            initial=None if update.pk else {"as_of": timezone.localdate()},
+        )
+    new_sources = NewSourceFormSet(formset_data, prefix="new", queryset=Source.objects.none())
+
+    if (
+        request.method == "POST"
+        and action in ("save", "submit")
+        and form.is_valid()
+        and new_sources.is_valid()
+    ):
+        chosen = list(form.cleaned_data["existing_sources"])
+        typed = [f for f in new_sources.forms if f.has_changed()]
+        if action == "submit" and not chosen and not typed:
+            form.add_error(None, "Add at least one source before submitting for review.")
+        else:
+            try:
+                saved = _save_update(request, form, typed, chosen, submit=action == "submit")
+            except EditConflict:
+                form.add_error(None, "Someone else saved this update at the same moment.")
+            else:
+                if action == "submit":
+                    messages.success(request, f"Submitted for review: “{saved.summary}”.")
+                else:
+                    messages.success(request, f"Draft saved: “{saved.summary}”.")
+                return redirect("commitments:workspace")
+
+    return render(
+        request,
+        "commitments/update_form.html",
+        {
+            "form": form,
+            "new_sources": new_sources,
+            "update": update,
+            "commitment": update.commitment,
+            "preview": render_markdown(request.POST.get("body", ""))
+            if action == "preview"
+            else None,
+        },
+    )
+
+
+@transaction.atomic
+def _save_update(request, form, typed_sources, chosen_sources, submit: bool):
+    update = form.save(commit=False)
+    was_rejected = update.pk and update.state == State.REJECTED
+    update._change_reason = "Edited" if update.pk else "Created"
+    update.save()
+    for source_form in typed_sources:
+        source = source_form.save(commit=False)
+        source.added_by = request.user
+        source.save()
+        chosen_sources.append(source)
+    update.sources.set(chosen_sources)
+    if submit:
+        update.submit(by=request.user)
+    elif was_rejected:
+        update.reopen(by=request.user)
+    return update
+
+
+@require_POST
+@login_required
+@permission_required("commitments.change_statusupdate", raise_exception=True)
+def update_submit(request, pk):
+    update = _get_rw_update_for_user(request, pk)
+    return _step(request, lambda: update.submit(by=request.user), "Submitted for review.")
+
+
+@require_POST
+@login_required
+@permission_required("commitments.change_statusupdate", raise_exception=True)
+def update_withdraw(request, pk):
+    update = _get_update_for_user(request, pk)
+    if update.author_id != request.user.pk:
+        _deny(request, "Only the author can withdraw this update.")
+    return _step(request, lambda: update.withdraw(by=request.user), "Withdrawn to draft.")
+
+
+@require_POST
+@login_required
+@permission_required("commitments.change_statusupdate", raise_exception=True)
+def update_delete(request, pk):
+    update = _get_rw_update_for_user(request, pk)
+    update._change_reason = "Deleted"
+    update.delete()
+    messages.success(request, f"Deleted: “{update.summary}”.")
+    return redirect(_next_or(request, reverse("commitments:workspace")))
+
+
+@require_POST
+@login_required
+@permission_required(PUBLISH_PERMISSION, raise_exception=True)
+def update_publish(request, pk):
+    update = _get_update_for_user(request, pk)
+    return _step(
+        request,
+        lambda: update.publish(request.user),
+        f"Published: “{update.summary}”. It is on the public pages now.",
+        fallback="commitments:review",
+    )
+
+
+@require_POST
+@login_required
+@permission_required(PUBLISH_PERMISSION, raise_exception=True)
+def update_reject(request, pk):
+    update = _get_update_for_user(request, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the update is rejected: a comment is required.")
+        return redirect(_next_or(request, reverse("commitments:review")))
+    return _step(
+        request,
+        lambda: update.reject(request.user, form.cleaned_data["comment"]),
+        f"Rejected and sent back to its author: “{update.summary}”.",
+        fallback="commitments:review",
+    )
+
+
+def _step(request, step, done: str, fallback="commitments:workspace"):
+    try:
+        step()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_next_or(request, reverse(fallback)))
+
+
+@require_GET
+@login_required
+@permission_required(PUBLISH_PERMISSION, raise_exception=True)
+def review(request):
+    queue = list(
+        StatusUpdate.objects.awaiting_review().select_related("author").prefetch_related("sources")
+    )
+    commitments = Commitment.objects.filter(
+        pk__in={update.commitment_id for update in queue}
+    ).with_progress()
+    by_pk = {c.pk: c for c in commitments.select_related("latest_update")}
+    for update in queue:
+        update.commitment = by_pk[update.commitment_id]
+    return render(request, "commitments/review.html", {"queue": queue, "reject_form": RejectForm()})
