@@ -56,4 +56,7 @@ class Command(BaseCommand):
         for username, password, group_name, *_ in DEMO_ACCOUNTS:
             role = group_name or "Admin (superuser)"
             self.stdout.write(f"  {username:<8} password: {password:<18} role: {role}")
-        self.stdout.write("Admin: http://127.0.0.1:8000/admin/")
+        self.stdout.write(
+            "Public site: http://127.0.0.1:8000/  ·  sign in: http://127.0.0.1:8000/accounts/login/"
+            "  ·  admin: http://127.0.0.1:8000/admin/"
+        )
