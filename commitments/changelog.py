@@ -5,7 +5,7 @@ public fields and parties. Who made a change is never shown.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from commitments.templatetags.tracker import quantity
 
@@ -26,6 +26,9 @@ PUBLIC_FIELDS = [
     "target_wording",
 ]
 LONG_FIELDS = {"description"}
+# Parties saved with the commitment itself (one admin form, one data load) are part of its
+# first record, not later changes.
+SAME_SAVE = timedelta(minutes=5)
 
 
 @dataclass
@@ -54,9 +57,13 @@ def build_change_log(commitment) -> list[Entry]:
         Sector.objects.filter(pk__in={r.sector_id for r in records}).values_list("pk", "name")
     )
     previous = None
+    recorded = None
     for record in records:
         if previous is None:
-            entries.append(Entry(record.history_date, "recorded", "Commitment recorded"))
+            recorded = Entry(
+                min(record.history_date, commitment.created_at), "recorded", "Commitment recorded"
+            )
+            entries.append(recorded)
         else:
             changes = [
                 _describe(name, getattr(previous, name), getattr(record, name), sector_names)
@@ -82,7 +89,10 @@ def build_change_log(commitment) -> list[Entry]:
         role = roles.get(record.role, record.role).lower()
         before = last_seen.get(record.id)
         if record.history_type == "+":
-            entries.append(Entry(record.history_date, "parties", f"{name} added as {role}"))
+            if records and record.history_date - records[0].history_date <= SAME_SAVE:
+                recorded.changes.append(Change("With", "", f"{name} ({role})"))
+            else:
+                entries.append(Entry(record.history_date, "parties", f"{name} added as {role}"))
         elif record.history_type == "-":
             entries.append(Entry(record.history_date, "parties", f"{name} removed"))
         elif before is not None and (before.role, before.contribution) != (

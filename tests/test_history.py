@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from commitments.models import CommitmentParty, StatusUpdate
@@ -137,7 +138,15 @@ MARKER = "HIDDEN-DRAFT-MARKER"
 
 
 def test_public_change_log_shows_public_changes_only(client, analyst, editor):
-    commitment = make_commitment(title="Bullet train", slug="bullet-train")
+    commitment = make_commitment(
+        title="Bullet train", slug="bullet-train", parties=[(make_party(name="India"), "lead")]
+    )
+    # Recorded yesterday: what follows are later changes.
+    yesterday = datetime.timedelta(days=1)
+    commitment.history.update(history_date=F("history_date") - yesterday)
+    CommitmentParty.history.filter(commitment_id=commitment.pk).update(
+        history_date=F("history_date") - yesterday
+    )
     published = make_update(commitment, author=analyst, status="in_progress", summary="Started")
     published.submit()
     published.publish(editor)
@@ -146,7 +155,7 @@ def test_public_change_log_shows_public_changes_only(client, analyst, editor):
     commitment.deadline_precision = "year"
     commitment.save()
     CommitmentParty.objects.create(
-        commitment=commitment, party=make_party(name="Gujarat"), role="lead"
+        commitment=commitment, party=make_party(name="Gujarat"), role="counterpart"
     )
     draft = make_update(commitment, author=analyst, summary=f"{MARKER} draft")
     submitted = make_update(commitment, author=analyst, summary=f"{MARKER} submitted")
@@ -162,7 +171,8 @@ def test_public_change_log_shows_public_changes_only(client, analyst, editor):
     assert "Status update published" in content
     assert "Started" in content
     assert "Deadline" in content and "31 December 2030" in content
-    assert "Gujarat added as lead" in content
+    assert "Gujarat added as counterpart" in content
+    assert "India (lead)" in content  # recorded with the commitment itself
     assert "Commitment recorded" in content
     assert MARKER not in content
     for person in (analyst, editor):
