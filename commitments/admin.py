@@ -16,6 +16,7 @@ from commitments.forms import VersionCheckedForm
 from commitments.models import (
     Commitment,
     CommitmentParty,
+    Conversion,
     Event,
     Party,
     Sector,
@@ -342,8 +343,16 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/commitments/statusupdate/reject.html", context)
 
 
+class ConversionInline(admin.TabularInline):
+    model = Conversion
+    extra = 0
+    verbose_name = "exchange rate stated by this source"
+    verbose_name_plural = "exchange rates stated by this source"
+
+
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
+    inlines = [ConversionInline]
     list_display = ["title", "publisher", "kind", "published_on", "link", "added_by"]
     list_filter = ["kind", "published_on"]
     search_fields = ["title", "url", "publisher"]

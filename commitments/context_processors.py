@@ -1,5 +1,14 @@
 from django.conf import settings
 
+from commitments.numbers import SYSTEMS
+
+NUMBER_SYSTEM_COOKIE = "numbers"
+
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME}
+    chosen = request.COOKIES.get(NUMBER_SYSTEM_COOKIE)
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "number_system": chosen if chosen in SYSTEMS else settings.NUMBER_SYSTEM,
+        "number_systems": SYSTEMS,
+    }

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from commitments.models import Source, StatusUpdate
+from commitments.numbers import INTERNATIONAL, format_quantity
 
 CONFLICT_MESSAGE = (
     "Someone else saved a change to this {name} after you opened it. Their version is shown "
@@ -116,9 +117,15 @@ class StatusUpdateForm(VersionCheckedForm):
         if commitment.target_value is None:
             del self.fields["progress_value"]
         else:
+            target = format_quantity(
+                commitment.target_value,
+                commitment.target_unit,
+                INTERNATIONAL,
+                commitment.target_unit_label,
+            )
             self.fields["progress_value"].help_text = (
-                f"Cumulative, in {commitment.unit_label} "
-                f"(target: {commitment.target_value.normalize():,f} {commitment.unit_label})."
+                f"Cumulative, in {commitment.unit_label} (target: {target}). "
+                "Digits only, e.g. 42000."
             )
         self.fields["existing_sources"].queryset = self._source_choices(user)
         if self.instance.pk and not self.is_bound:

@@ -36,6 +36,8 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from commitments.markdown import render_markdown
+from commitments.progress import Pace, Point, Projection, expected_value, project_completion
+from commitments.progress import pace as compute_pace
 
 ANALYST_GROUP = "Analyst"
 EDITOR_GROUP = "Editor"
@@ -96,6 +98,13 @@ class TargetUnit(models.TextChoices):
     COUNT = "count", "count"
     PERCENT = "percent", "percent"
     OTHER = "other", "other (name it)"
+
+
+MONEY_CHOICES = [
+    ("INR", "Indian rupees (INR)"),
+    ("JPY", "Japanese yen (JPY)"),
+    ("USD", "US dollars (USD)"),
+]
 
 
 class PartyRole(models.TextChoices):
@@ -307,6 +316,43 @@ class Source(models.Model):
             raise ValidationError(
                 {"accessed_on": "A source cannot be accessed before it was published."}
             )
+
+
+class Conversion(models.Model):
+    """An exchange rate as a source states it ("¥10 trillion (about ₹5.96 lakh crore)").
+
+    The tracker never fetches live rates: it shows only the conversions its sources make.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="conversions")
+    from_currency = models.CharField(max_length=3, choices=MONEY_CHOICES)
+    from_amount = models.DecimalField(max_digits=24, decimal_places=4)
+    to_currency = models.CharField(max_length=3, choices=MONEY_CHOICES)
+    to_amount = models.DecimalField(max_digits=24, decimal_places=4)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "from_currency", "to_currency"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_currency=F("to_currency")),
+                name="conversion_between_two_currencies",
+                violation_error_message="A conversion is between two different currencies.",
+            ),
+            models.CheckConstraint(
+                condition=Q(from_amount__gt=0) & Q(to_amount__gt=0),
+                name="conversion_amounts_positive",
+                violation_error_message="Both amounts of a conversion must be above zero.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        before = f"{self.from_amount.normalize():f} {self.from_currency}"
+        return f"{before} = {self.to_amount.normalize():f} {self.to_currency}"
+
+    def convert(self, amount: Decimal) -> Decimal:
+        return amount * self.to_amount / self.from_amount
 
 
 class StatusUpdateQuerySet(models.QuerySet):
@@ -623,6 +669,19 @@ class CommitmentQuerySet(models.QuerySet):
             )
         )
 
+    def with_rollup(self):
+        """Prefetch `counting_children`: public children that count toward the target."""
+        return self.prefetch_related(
+            Prefetch(
+                "children",
+                queryset=Commitment.objects.public()
+                .filter(counts_toward_parent=True)
+                .with_progress()
+                .order_by("title"),
+                to_attr="counting_children",
+            )
+        )
+
     def for_listing(self):
         """Everything a list row shows, in a fixed number of queries."""
         return (
@@ -634,6 +693,7 @@ class CommitmentQuerySet(models.QuerySet):
                 )
             )
             .with_progress()
+            .with_rollup()
             .with_status_rank()
         )
 
@@ -656,7 +716,12 @@ class CommitmentQuerySet(models.QuerySet):
                     queryset=StatusUpdate.objects.published()
                     .newest_first()
                     .prefetch_related(
-                        Prefetch("sources", queryset=Source.objects.order_by("title", "pk"))
+                        Prefetch(
+                            "sources",
+                            queryset=Source.objects.order_by("title", "pk").prefetch_related(
+                                "conversions"
+                            ),
+                        )
                     ),
                     to_attr="published_updates",
                 ),
@@ -866,13 +931,107 @@ class Commitment(models.Model):
         return STATUS_DEFINITIONS.get(self.current_status, "No published update yet.")
 
     @property
+    def counting_parts(self) -> list["Commitment"]:
+        """Public children whose progress is a part of this target (same unit)."""
+        children = getattr(self, "counting_children", None)
+        if children is None:
+            children = [c for c in getattr(self, "public_children", []) if c.counts_toward_parent]
+        return [c for c in children if c.unit_label == self.unit_label]
+
+    @property
+    def rolled_up_progress(self) -> Decimal | None:
+        """The sum of the counting parts' progress, if any part has a figure."""
+        values = [
+            Decimal(c.latest_progress)
+            for c in self.counting_parts
+            if getattr(c, "latest_progress", None) is not None
+        ]
+        return sum(values, Decimal(0)) if values else None
+
+    @property
+    def progress_from_parts(self) -> bool:
+        return (
+            getattr(self, "latest_progress", None) is None and self.rolled_up_progress is not None
+        )
+
+    @property
+    def effective_progress(self) -> Decimal | None:
+        """Its own latest published figure; without one, what its counting parts add up to."""
+        own = getattr(self, "latest_progress", None)
+        if own is not None:
+            return Decimal(own)
+        return self.rolled_up_progress
+
+    @property
     def progress_percent(self) -> Decimal | None:
-        """Percent complete, exact, from the `latest_progress` annotation (`with_progress()`)."""
-        progress = getattr(self, "latest_progress", None)
+        """Percent complete, exact: (progress − baseline) / (target − baseline)."""
+        progress = self.effective_progress
         if self.target_value is None or progress is None:
             return None
         baseline = self.baseline_value or Decimal(0)
-        return (Decimal(progress) - baseline) * 100 / (self.target_value - baseline)
+        return (progress - baseline) * 100 / (self.target_value - baseline)
+
+    @property
+    def pace(self) -> Pace | None:
+        if self.target_value is None:
+            return None
+        return compute_pace(
+            baseline=self.baseline_value or Decimal(0),
+            target=self.target_value,
+            start=self.announced_on,
+            end=self.deadline,
+            today=timezone.localdate(),
+            progress=self.effective_progress,
+            tolerance=settings.PACE_TOLERANCE,
+            too_early_days=settings.PACE_TOO_EARLY_DAYS,
+        )
+
+    @property
+    def expected_today(self) -> Decimal | None:
+        return self.expected_on(timezone.localdate())
+
+    def expected_on(self, day: datetime.date) -> Decimal | None:
+        """The straight-line expectation for `day`, rounded as the unit is counted."""
+        if self.target_value is None or self.deadline is None:
+            return None
+        value = expected_value(
+            self.baseline_value or Decimal(0),
+            self.target_value,
+            self.announced_on,
+            self.deadline,
+            day,
+        )
+        places = Decimal(1) if self.target_unit in ("people", "count") else Decimal("0.01")
+        return value.quantize(places)
+
+    def progress_points(self) -> list[Point]:
+        """The baseline on the announced date, then each published progress figure."""
+        updates = getattr(self, "published_updates", None)
+        if updates is None:
+            updates = list(self.updates.published().newest_first())
+        points = [Point(self.announced_on, self.baseline_value or Decimal(0))]
+        points += [
+            Point(u.as_of, u.progress_value)
+            for u in sorted(updates, key=lambda u: (u.as_of, u.reviewed_at or timezone.now()))
+            if u.progress_value is not None
+        ]
+        return points
+
+    def projection(self) -> Projection | None:
+        if self.target_value is None:
+            return None
+        return project_completion(self.progress_points(), self.target_value)
+
+    def stated_conversion(self):
+        """A conversion of its currency stated by one of its published sources, if any."""
+        if self.target_unit not in {code for code, _ in MONEY_CHOICES}:
+            return None
+        for update in getattr(self, "published_updates", []):
+            for source in update.sources.all():
+                for conversion in source.conversions.all():
+                    if conversion.from_currency == self.target_unit:
+                        return conversion
+        return None
 
     @property
     def progress_percent_display(self) -> int | None:

@@ -73,9 +73,9 @@ class CommitmentTable(tables.Table):
         return render_to_string("includes/status_badge.html", {"commitment": record})
 
     def render_progress(self, record):
-        if record.progress_percent_display is None:
+        if record.progress_percent_display is None and record.pace is None:
             return "—"
-        return render_to_string("includes/progress_bar.html", {"commitment": record})
+        return render_to_string("includes/progress_cell.html", {"commitment": record})
 
     def render_deadline(self, record):
         return record.deadline_label or "—"

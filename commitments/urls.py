@@ -11,6 +11,7 @@ urlpatterns = [
     path("sectors/<slug:slug>/", public.SectorCommitmentListView.as_view(), name="sector"),
     path("parties/<slug:slug>/", public.PartyCommitmentListView.as_view(), name="party"),
     path("about/", public.AboutView.as_view(), name="about"),
+    path("preferences/numbers/", public.set_number_system, name="number-system"),
     path("commitments/<slug:slug>/history/", public.commitment_history, name="history"),
     path("workspace/", editorial.workspace, name="workspace"),
     path("commitments/<slug:slug>/updates/new/", editorial.update_new, name="update-new"),

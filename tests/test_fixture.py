@@ -72,6 +72,9 @@ def test_the_article_numbers_and_deadlines(seeded):
         datetime.date(2035, 12, 31),
         "year",
     )
+    conversion = Source.objects.get().conversions.get()
+    assert (conversion.from_currency, conversion.from_amount) == ("JPY", Decimal(10**13))
+    assert (conversion.to_currency, conversion.to_amount) == ("INR", Decimal("5960000000000"))
     for word in ("artificial intelligence", "semiconductors", "healthcare", "environmental"):
         assert word in investment.description
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from commitments.models import (
     Commitment,
     CommitmentParty,
+    Conversion,
     Event,
     Party,
     Source,
@@ -364,7 +365,32 @@ CASES = [
         "role",
         "not a valid choice",
     ),
+    # Conversion
+    Case(
+        "conversion_between_two_currencies",
+        lambda: new_conversion(to_currency="JPY"),
+        NON_FIELD_ERRORS,
+        "between two different currencies",
+    ),
+    Case(
+        "conversion_amounts_positive",
+        lambda: new_conversion(to_amount=0),
+        NON_FIELD_ERRORS,
+        "must be above zero",
+    ),
 ]
+
+
+def new_conversion(**fields) -> Conversion:
+    values = {
+        "from_currency": "JPY",
+        "from_amount": 10**13,
+        "to_currency": "INR",
+        "to_amount": 596 * 10**10,
+        **fields,
+    }
+    return Conversion(source=make_source(), **values)
+
 
 CASE_PARAMS = [
     pytest.param(case, id=f"{case.constraint}-{i}") for i, case in enumerate(CASES, start=1)

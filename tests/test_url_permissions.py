@@ -34,6 +34,12 @@ TABLE = {
     "commitments:party": ("/parties/isro/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:about": ("/about/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:workspace": ("/workspace/", SIGNED_IN_GET, NOT_ALLOWED, {}),
+    "commitments:number-system": (
+        "/preferences/numbers/",
+        NOT_ALLOWED,
+        each(302, 302, 302, 302, 302),
+        {"system": "international", "next": "/"},
+    ),
     "commitments:review": ("/review/", each(302, 403, 403, 200, 200), NOT_ALLOWED, {}),
     "commitments:update-new": (
         "/commitments/chandrayaan-5/updates/new/",

@@ -6,6 +6,7 @@ production refuses to start without a SECRET_KEY.
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -218,6 +219,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 SITE_NAME = env_str("SITE_NAME", "Commitment tracker")
+
+# How numbers are written unless a visitor chooses otherwise: "indian" (5 lakh, ₹5.96 lakh
+# crore) or "international" (500,000; ₹5.96 trillion).
+NUMBER_SYSTEM = env_str("NUMBER_SYSTEM", "indian")
+if NUMBER_SYSTEM not in ("indian", "international"):
+    raise ImproperlyConfigured("NUMBER_SYSTEM must be 'indian' or 'international'.")
+
+# Pace: within this share of the expected gain counts as on pace; before this many days after
+# the announcement it is too early to tell.
+PACE_TOLERANCE = Decimal(env_str("PACE_TOLERANCE", "0.10"))
+PACE_TOO_EARLY_DAYS = env_int("PACE_TOO_EARLY_DAYS", 30)
 
 # A commitment with no published update for this many days is listed as stale.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 180)

@@ -3,15 +3,21 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.db.models import Count, F, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from commitments.charts import portfolio_over_time, progress_chart
+from commitments.context_processors import NUMBER_SYSTEM_COOKIE
 from commitments.filters import CommitmentFilter
 from commitments.models import Commitment, Party, Sector, StatusUpdate, UpdateStatus
+from commitments.numbers import SYSTEMS
+from commitments.progress import Pace
 from commitments.tables import PER_PAGE, SORT_CHOICES, CommitmentTable
 
 DASHBOARD_LIST_LENGTH = 10
@@ -38,6 +44,14 @@ class DashboardView(TemplateView):
         overdue = public.overdue(today).select_related("sector").order_by("deadline", "title")
         upcoming = public.upcoming(today).select_related("sector")
         stale = public.stale(today).select_related("sector", "latest_update")
+        behind = [
+            commitment
+            for commitment in public.filter(target_value__isnull=False, deadline__isnull=False)
+            .with_progress()
+            .with_rollup()
+            .order_by("deadline", "title")
+            if commitment.pace == Pace.BEHIND
+        ]
         return super().get_context_data(
             total=sum(count for _, count in by_status),
             by_status=[
@@ -58,6 +72,9 @@ class DashboardView(TemplateView):
             stale=stale[:DASHBOARD_LIST_LENGTH],
             stale_count=stale.count(),
             stale_days=settings.STALE_AFTER_DAYS,
+            behind=behind[:DASHBOARD_LIST_LENGTH],
+            behind_count=len(behind),
+            portfolio=portfolio_over_time(today),
             today=today,
             **kwargs,
         )
@@ -150,6 +167,19 @@ class CommitmentDetailView(DetailView):
     def get_queryset(self):
         return Commitment.objects.public().for_detail()
 
+    def get_context_data(self, **kwargs):
+        commitment = self.object
+        conversion = commitment.stated_conversion()
+        return super().get_context_data(
+            chart=progress_chart(commitment),
+            projection=commitment.projection(),
+            conversion=conversion,
+            converted_target=conversion.convert(commitment.target_value) if conversion else None,
+            pace_tolerance_percent=int(settings.PACE_TOLERANCE * 100),
+            pace_too_early_days=settings.PACE_TOO_EARLY_DAYS,
+            **kwargs,
+        )
+
 
 class AboutView(TemplateView):
     template_name = "commitments/about.html"
@@ -170,3 +200,25 @@ def commitment_history(request, slug):
         "commitments/history.html",
         {"commitment": commitment, "entries": commitment.public_change_log()},
     )
+
+
+@require_POST
+def set_number_system(request):
+    """Remember the visitor's choice of number system in a cookie, then go back."""
+    system = request.POST.get("system", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("commitments:dashboard")
+    response = redirect(target)
+    if system in SYSTEMS:
+        response.set_cookie(
+            NUMBER_SYSTEM_COOKIE,
+            system,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response

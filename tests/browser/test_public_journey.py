@@ -129,3 +129,15 @@ def test_skip_link_and_visible_focus(page, site):
     assert outline != "none"
     page.keyboard.press("Enter")
     expect(page).to_have_url(site + "/commitments/#main")
+
+
+def test_switching_the_number_system(page, site):
+    page.goto(site + "/commitments/five-lakh-indians-to-japan/")
+    expect(page.locator(".target-facts")).to_contain_text("5 lakh people")
+    page.get_by_label("Numbers").select_option("international")
+    page.get_by_role("button", name="Switch").click()
+    expect(page).to_have_url(site + "/commitments/five-lakh-indians-to-japan/")
+    expect(page.locator(".target-facts")).to_contain_text("500,000 people")
+    page.goto(site + "/commitments/japanese-investment-10-trillion-yen/")
+    expect(page.locator(".target-facts")).to_contain_text("About ₹5.96 trillion")
+    assert_accessible(page)

@@ -92,7 +92,7 @@ def test_detail_shows_deadline_precision_target_and_family(client, seeded):
     content = client.get("/commitments/five-lakh-indians-to-japan/").content.decode()
     assert "by 2030" in content
     assert "2030-12-31" not in content.replace('datetime="2030-12-31"', "")
-    assert "500,000 people" in content
+    assert "5 lakh people" in content
     assert "50,000 skilled professionals to Japan" in content  # child
     child = client.get("/commitments/fifty-thousand-skilled-professionals/").content.decode()
     assert "Part of" in child
@@ -124,7 +124,7 @@ def test_timeline_is_newest_first_with_status_changes_and_citations(client, db):
     content = client.get(commitment.get_absolute_url()).content.decode()
     assert content.index("Second step.") < content.index("First step.")
     assert "changed to" in content
-    assert "Progress: 40 percent" in content
+    assert "Progress: 40 %" in content
     assert "40 %" in content
     assert "Ministry of External Affairs" in content
     assert 'href="https://mea.example/report"' in content
