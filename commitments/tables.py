@@ -43,7 +43,9 @@ class CommitmentTable(tables.Table):
         empty_values=(),
         attrs=cell_attrs("Status"),
     )
-    progress = tables.Column(empty_values=(), attrs=cell_attrs("Progress"))
+    progress = tables.Column(
+        verbose_name="Progress (%)", empty_values=(), attrs=cell_attrs("Progress")
+    )
     deadline = tables.Column(empty_values=(), attrs=cell_attrs("Deadline"))
     last_update = tables.Column(
         verbose_name="Last update",
@@ -51,6 +53,16 @@ class CommitmentTable(tables.Table):
         empty_values=(),
         attrs=cell_attrs("Last update"),
     )
+
+    # Columns only in exports: plain values a spreadsheet can use.
+    url = tables.Column(verbose_name="URL", empty_values=(), visible=False, orderable=False)
+    overdue = tables.Column(empty_values=(), visible=False, orderable=False)
+    target = tables.Column(accessor="target_value", visible=False, orderable=False)
+    unit = tables.Column(accessor="target_unit", visible=False, orderable=False, default="")
+    progress_value = tables.Column(
+        verbose_name="Progress value", empty_values=(), visible=False, orderable=False
+    )
+    pace = tables.Column(empty_values=(), visible=False, orderable=False)
 
     class Meta:
         model = Commitment
@@ -83,6 +95,49 @@ class CommitmentTable(tables.Table):
     def render_last_update(self, record):
         as_of = record.latest_update.as_of
         return format_html('<time datetime="{}">{}</time>', as_of.isoformat(), f"{as_of:%d %b %Y}")
+
+    # Export values: plain text, numbers as numbers, dates as dates.
+
+    def value_title(self, record):
+        return record.title
+
+    def value_sector(self, record):
+        return record.sector.name
+
+    def value_parties(self, record):
+        return record.party_pairs()
+
+    def value_status(self, record):
+        return record.get_current_status_display()
+
+    def value_progress(self, record):
+        percent = record.progress_percent
+        return round(percent, 2) if percent is not None else ""
+
+    def value_deadline(self, record):
+        return record.deadline or ""
+
+    def value_last_update(self, record):
+        return record.latest_update.as_of
+
+    def value_url(self, record):
+        return self.request.build_absolute_uri(record.get_absolute_url())
+
+    def value_overdue(self, record):
+        return "yes" if record.is_overdue else "no"
+
+    def value_target(self, record):
+        return record.target_value if record.target_value is not None else ""
+
+    def value_unit(self, record):
+        return record.unit_label
+
+    def value_progress_value(self, record):
+        progress = record.effective_progress
+        return progress if progress is not None else ""
+
+    def value_pace(self, record):
+        return record.pace.label if record.pace else ""
 
     def order_status(self, queryset, is_descending):
         rank = F("status_rank").desc() if is_descending else F("status_rank").asc()

@@ -1,5 +1,7 @@
 from django.urls import path
+from django.views.decorators.http import require_GET
 
+from commitments.feeds import CommitmentFeed, UpdatesFeed
 from commitments.views import editorial, public
 
 app_name = "commitments"
@@ -11,6 +13,14 @@ urlpatterns = [
     path("sectors/<slug:slug>/", public.SectorCommitmentListView.as_view(), name="sector"),
     path("parties/<slug:slug>/", public.PartyCommitmentListView.as_view(), name="party"),
     path("about/", public.AboutView.as_view(), name="about"),
+    path("updates/export.csv", public.updates_csv, name="updates-csv"),
+    path("feeds/updates.atom", require_GET(UpdatesFeed()), name="feed"),
+    path(
+        "commitments/<slug:slug>/feed.atom",
+        require_GET(CommitmentFeed()),
+        name="commitment-feed",
+    ),
+    path("commitments/<slug:slug>/badge.svg", public.badge, name="badge"),
     path("preferences/numbers/", public.set_number_system, name="number-system"),
     path("commitments/<slug:slug>/history/", public.commitment_history, name="history"),
     path("workspace/", editorial.workspace, name="workspace"),

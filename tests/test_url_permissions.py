@@ -33,6 +33,15 @@ TABLE = {
     "commitments:sector": ("/sectors/space/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:party": ("/parties/isro/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:about": ("/about/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:updates-csv": ("/updates/export.csv", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:feed": ("/feeds/updates.atom", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:commitment-feed": (
+        "/commitments/chandrayaan-5/feed.atom",
+        PUBLIC_GET,
+        NOT_ALLOWED,
+        {},
+    ),
+    "commitments:badge": ("/commitments/chandrayaan-5/badge.svg", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:workspace": ("/workspace/", SIGNED_IN_GET, NOT_ALLOWED, {}),
     "commitments:number-system": (
         "/preferences/numbers/",

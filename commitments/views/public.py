@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.db.models import Count, F, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,9 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2.export.views import ExportMixin
 
+from commitments.badges import badge_svg
 from commitments.charts import portfolio_over_time, progress_chart
 from commitments.context_processors import NUMBER_SYSTEM_COOKIE
+from commitments.exports import SafeTableExport, stream_csv
 from commitments.filters import CommitmentFilter
 from commitments.models import Commitment, Party, Sector, StatusUpdate, UpdateStatus
 from commitments.numbers import SYSTEMS
@@ -80,8 +84,13 @@ class DashboardView(TemplateView):
         )
 
 
-class CommitmentListView(SingleTableMixin, FilterView):
-    """The filterable, sortable list. Nonsense in the query string is explained or ignored."""
+class CommitmentListView(ExportMixin, SingleTableMixin, FilterView):
+    """The filterable, sortable list. Nonsense in the query string is explained or ignored.
+    `?_export=csv|xlsx|json` downloads every row of the current filtered, sorted view."""
+
+    export_class = SafeTableExport
+    export_formats = ("csv", "xlsx", "json")
+    export_name = "commitments"
 
     model = Commitment
     table_class = CommitmentTable
@@ -115,7 +124,14 @@ class CommitmentListView(SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         sort = self.request.GET.get("sort", "")
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        exports = []
+        for export_format in self.export_formats:
+            query["_export"] = export_format
+            exports.append((export_format.upper(), f"?{query.urlencode()}"))
         return super().get_context_data(
+            exports=exports,
             heading=self.heading,
             sort_choices=SORT_CHOICES,
             current_sort=sort if sort in dict(SORT_CHOICES) else "title",
@@ -221,4 +237,58 @@ def set_number_system(request):
             secure=request.is_secure(),
             httponly=True,
         )
+    return response
+
+
+@require_GET
+def updates_csv(request):
+    """Every published update, one row each, streamed: constant memory, queries per chunk."""
+    updates = (
+        StatusUpdate.objects.published()
+        .select_related("commitment")
+        .prefetch_related("sources")
+        .order_by("commitment__title", "as_of", "reviewed_at", "pk")
+    )
+    header = [
+        "commitment",
+        "commitment_url",
+        "as_of",
+        "status",
+        "progress_value",
+        "unit",
+        "summary",
+        "published_at",
+        "sources",
+    ]
+    base = request.build_absolute_uri("/").rstrip("/")
+
+    def rows():
+        for update in updates.iterator(chunk_size=1000):
+            commitment = update.commitment
+            sources = " | ".join(
+                " — ".join(part for part in (s.publisher, s.title, s.url) if part)
+                for s in update.sources.all()
+            )
+            yield [
+                commitment.title,
+                base + commitment.get_absolute_url(),
+                update.as_of,
+                update.get_status_display(),
+                update.progress_value,
+                commitment.unit_label,
+                update.summary,
+                update.reviewed_at,
+                sources,
+            ]
+
+    return stream_csv("updates.csv", header, rows())
+
+
+@require_GET
+def badge(request, slug):
+    commitment = get_object_or_404(
+        Commitment.objects.public().with_progress().with_rollup(), slug=slug
+    )
+    response = HttpResponse(badge_svg(commitment), content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
     return response

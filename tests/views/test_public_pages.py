@@ -1,5 +1,8 @@
 """The public pages on the real seed data: what a reader sees, and what they never see."""
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -67,7 +70,7 @@ def test_list_shows_every_column(client, seeded):
     assert response.status_code == 200
     content = response.content.decode()
     assert "18 commitments" in content
-    for heading in ("Commitment", "Sector", "Parties", "Status", "Progress", "Deadline"):
+    for heading in ("Commitment", "Sector", "Parties", "Status", "Progress (%)", "Deadline"):
         assert f">{heading}<" in content or f">{heading}</a>" in content
     assert "Gujarat ↔ Shizuoka" in content
     assert "by 2035" in content
@@ -219,9 +222,23 @@ def test_unpublished_updates_never_reach_public_pages(client, state, editor):
         public.sector.get_absolute_url(),
         "/about/",
     ]
+    urls += [
+        "/commitments/?_export=csv",
+        "/commitments/?_export=json",
+        "/commitments/?q=SECRET-DRAFT&_export=csv",
+        "/updates/export.csv",
+        "/feeds/updates.atom",
+        f"/commitments/{public.slug}/feed.atom",
+        f"/commitments/{public.slug}/badge.svg",
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert MARKER not in response.content.decode(), url
+        content = b"".join(response) if response.streaming else response.content
+        assert MARKER not in content.decode("utf-8-sig"), url
+    xlsx = client.get("/commitments/?_export=xlsx").content
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    assert not any(MARKER in str(c.value) for row in sheet.iter_rows() for c in row)
+    assert "Achieved" not in client.get(f"/commitments/{public.slug}/badge.svg").content.decode()
     assert client.get("/commitments/hidden-pledge/").status_code == 404
     assert Commitment.objects.get(slug="public-pledge").current_status == "announced"
