@@ -6,11 +6,19 @@ Statuses: 200 shown, 302 redirected (to sign in when anonymous, or onwards after
 """
 
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from commitments.models import Commitment, StatusUpdate
-from tests.factories import make_analyst, make_editor, make_source, make_user
+from commitments.models import StatusUpdate
+from tests.factories import (
+    make_analyst,
+    make_commitment,
+    make_editor,
+    make_party,
+    make_published_update,
+    make_sector,
+    make_source,
+    make_user,
+)
 
 ROLES = ["anonymous", "analyst_a", "analyst_b", "editor", "superuser"]
 
@@ -115,6 +123,16 @@ TABLE = {
         {},
     ),
     "password_reset_complete": ("/accounts/reset/done/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:docs": ("/api/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:schema": ("/api/openapi.json", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:commitment-list": ("/api/commitments/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:commitment-detail": ("/api/commitments/chandrayaan-5/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:update-list": ("/api/updates/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:update-detail": ("/api/updates/{published}/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:sector-list": ("/api/sectors/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:sector-detail": ("/api/sectors/space/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:party-list": ("/api/parties/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "api:party-detail": ("/api/parties/isro/", PUBLIC_GET, NOT_ALLOWED, {}),
     # The admin's own pages are covered model by model in tests/admin/.
     "admin": ("/admin/", each(302, 302, 302, 200, 200), None, {}),
 }
@@ -138,9 +156,14 @@ def test_every_url_pattern_is_in_the_table():
 
 @pytest.fixture
 def world(db):
-    call_command("loaddata", "india_japan_2025", verbosity=0)
+    editor = make_editor()
+    commitment = make_commitment(
+        slug="chandrayaan-5",
+        sector=make_sector(slug="space"),
+        parties=[(make_party(slug="isro"), "lead")],
+    )
+    published = make_published_update(commitment, by=editor)
     analyst_a = make_analyst("analyst-a")
-    commitment = Commitment.objects.get(slug="chandrayaan-5")
     draft = StatusUpdate.objects.create(
         commitment=commitment,
         as_of=commitment.announced_on,
@@ -161,10 +184,10 @@ def world(db):
         "anonymous": None,
         "analyst_a": analyst_a,
         "analyst_b": make_analyst("analyst-b"),
-        "editor": make_editor(),
+        "editor": editor,
         "superuser": make_user(is_staff=True, is_superuser=True),
     }
-    return people, {"draft": draft.pk, "submitted": submitted.pk}
+    return people, {"draft": draft.pk, "submitted": submitted.pk, "published": published.pk}
 
 
 @pytest.mark.parametrize("role", ROLES)

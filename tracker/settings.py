@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "django_tables2",
+    "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "axes",
     "commitments",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETags on every page and API response, so clients can revalidate cheaply.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -219,6 +223,28 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 SITE_NAME = env_str("SITE_NAME", "Commitment tracker")
+
+# The open-data API: read-only, anonymous, JSON only, published data only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Commitment tracker API",
+    "DESCRIPTION": "Read-only open data: public commitments, their published status updates "
+    "and sources. Drafts and updates under review are never included.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "commitments.api.document_errors",
+    ],
+}
 
 # How numbers are written unless a visitor chooses otherwise: "indian" (5 lakh, ₹5.96 lakh
 # crore) or "international" (500,000; ₹5.96 trillion).

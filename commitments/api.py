@@ -1,0 +1,267 @@
+"""The read-only open-data API (Django REST framework). Published data only.
+
+Every queryset here starts from the public querysets, like the pages do.
+"""
+
+import django_filters
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_safe
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.routers import SimpleRouter
+
+from commitments.filters import CommitmentFilter
+from commitments.models import Commitment, CommitmentParty, Party, Sector, Source, StatusUpdate
+
+
+class Pagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """GET, HEAD and OPTIONS only; everything else is 405."""
+
+    pagination_class = Pagination
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["slug", "name", "description"]
+
+
+class PartySerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code", help_text="ISO 3166 code, or empty.")
+
+    class Meta:
+        model = Party
+        fields = ["slug", "name", "short_name", "kind", "country"]
+
+
+class PartyRoleSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="party.slug")
+    name = serializers.CharField(source="party.name")
+
+    class Meta:
+        model = CommitmentParty
+        fields = ["slug", "name", "role", "contribution"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["title", "url", "publisher", "published_on", "accessed_on", "archive_url", "kind"]
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    status_label = serializers.CharField(source="get_status_display")
+    published_at = serializers.DateTimeField(source="reviewed_at")
+    sources = SourceSerializer(many=True)
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id",
+            "commitment",
+            "as_of",
+            "status",
+            "status_label",
+            "progress_value",
+            "summary",
+            "body",
+            "published_at",
+            "sources",
+        ]
+
+
+class TargetSerializer(serializers.Serializer):
+    value = serializers.DecimalField(source="target_value", max_digits=24, decimal_places=4)
+    unit = serializers.CharField(source="unit_label")
+    baseline = serializers.DecimalField(
+        source="baseline_value", max_digits=24, decimal_places=4, allow_null=True
+    )
+    wording = serializers.CharField(source="target_wording")
+    progress = serializers.DecimalField(
+        source="effective_progress", max_digits=24, decimal_places=4, allow_null=True
+    )
+    percent_complete = serializers.DecimalField(
+        source="progress_percent", max_digits=30, decimal_places=2, allow_null=True
+    )
+    pace = serializers.CharField(source="pace.value", allow_null=True, default=None)
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    sector = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parties = PartyRoleSerializer(source="commitment_parties", many=True)
+    status = serializers.CharField(source="current_status")
+    status_label = serializers.CharField(source="get_current_status_display")
+    overdue = serializers.BooleanField(source="is_overdue")
+    deadline_label = serializers.CharField()
+    target = serializers.SerializerMethodField()
+    last_update = serializers.DateField(source="latest_update.as_of")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "sector",
+            "parties",
+            "status",
+            "status_label",
+            "overdue",
+            "announced_on",
+            "deadline",
+            "deadline_precision",
+            "deadline_label",
+            "target",
+            "last_update",
+            "url",
+        ]
+
+    @extend_schema_field(TargetSerializer(allow_null=True))
+    def get_target(self, obj):
+        return TargetSerializer(obj).data if obj.target_value is not None else None
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class CommitmentDetailSerializer(CommitmentSerializer):
+    event = serializers.CharField(source="event.name", allow_null=True, default=None)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    children = serializers.SerializerMethodField()
+    updates = UpdateSerializer(source="published_updates", many=True)
+
+    class Meta(CommitmentSerializer.Meta):
+        fields = [
+            *CommitmentSerializer.Meta.fields,
+            "description",
+            "event",
+            "parent",
+            "children",
+            "updates",
+        ]
+
+    def get_children(self, obj) -> list[str]:
+        return [child.slug for child in obj.public_children]
+
+
+class UpdateFilter(django_filters.FilterSet):
+    start = django_filters.DateFilter(field_name="as_of", lookup_expr="gte", label="As of from")
+    end = django_filters.DateFilter(field_name="as_of", lookup_expr="lte", label="As of to")
+    commitment = django_filters.CharFilter(field_name="commitment__slug")
+
+    class Meta:
+        model = StatusUpdate
+        fields = []
+
+
+class ApiCommitmentFilter(CommitmentFilter):
+    """The list page's filters; in the API an invalid value is answered with 400."""
+
+
+@extend_schema(tags=["commitments"])
+class CommitmentViewSet(ReadOnlyViewSet):
+    """Public commitments, with the same filters as the list page (`q`, `status`, `sector`,
+    `party`, `deadline_from`, `deadline_to`, `overdue`, `stale`)."""
+
+    lookup_field = "slug"
+    filterset_class = ApiCommitmentFilter
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return Commitment.objects.public().for_detail()
+        return Commitment.objects.public().for_listing().order_by("title")
+
+    def get_serializer_class(self):
+        return CommitmentDetailSerializer if self.action == "retrieve" else CommitmentSerializer
+
+
+@extend_schema(tags=["updates"])
+class UpdateViewSet(ReadOnlyViewSet):
+    """Published status updates, newest first; filter by `start`/`end` (as-of dates) and
+    `commitment` (slug)."""
+
+    serializer_class = UpdateSerializer
+    filterset_class = UpdateFilter
+
+    def get_queryset(self):
+        return (
+            StatusUpdate.objects.published()
+            .select_related("commitment")
+            .prefetch_related("sources")
+            .newest_first()
+        )
+
+
+@extend_schema(tags=["reference"])
+class SectorViewSet(ReadOnlyViewSet):
+    serializer_class = SectorSerializer
+    queryset = Sector.objects.order_by("position", "name")
+    lookup_field = "slug"
+
+
+@extend_schema(tags=["reference"])
+class PartyViewSet(ReadOnlyViewSet):
+    serializer_class = PartySerializer
+    queryset = Party.objects.order_by("name")
+    lookup_field = "slug"
+
+
+def api_root_links(request) -> dict:
+    return {
+        name: request.build_absolute_uri(reverse(f"api:{name}-list"))
+        for name in ("commitment", "update", "sector", "party")
+    }
+
+
+router = SimpleRouter()
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("updates", UpdateViewSet, basename="update")
+router.register("sectors", SectorViewSet, basename="sector")
+router.register("parties", PartyViewSet, basename="party")
+
+
+@require_GET
+def api_docs(request):
+    return render(request, "commitments/api_docs.html", {"links": api_root_links(request)})
+
+
+urlpatterns = [
+    path("", api_docs, name="docs"),
+    path(
+        "openapi.json",
+        require_safe(SpectacularJSONAPIView.as_view()),
+        name="schema",
+    ),
+    *router.urls,
+]
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular hook: say in the schema that lists answer bad filters with 400 and
+    that an unknown slug or page is 404, both as a JSON object of messages."""
+    error = {
+        "description": "",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+    not_found = {
+        "description": "No such page or object.",
+        "content": {**error["content"], "text/html": {"schema": {"type": "string"}}},
+    }
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("404", not_found)
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                responses.setdefault("400", {**error, "description": "An invalid filter value."})
+    return result
