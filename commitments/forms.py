@@ -179,3 +179,36 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The author sees this comment: say what to change.",
     )
+
+
+class ReportForm(forms.Form):
+    """The period and scope of a progress report (`from`, `to`, `sector`, `party`)."""
+
+    FORMATS = ["html", "pdf", "xlsx", "csv", "json"]
+
+    def __init__(self, *args, **kwargs):
+        from commitments.models import Party, Sector
+
+        super().__init__(*args, **kwargs)
+        date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        self.fields["from"] = forms.DateField(label="From", widget=date, required=False)
+        self.fields["to"] = forms.DateField(label="To", widget=date, required=False)
+        self.fields["sector"] = forms.ModelChoiceField(
+            Sector.objects.order_by("position", "name"),
+            to_field_name="slug",
+            required=False,
+            empty_label="All sectors",
+        )
+        self.fields["party"] = forms.ModelChoiceField(
+            Party.objects.order_by("name"),
+            to_field_name="slug",
+            required=False,
+            empty_label="All parties",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The end of the period must be on or after its start.")
+        return cleaned

@@ -36,8 +36,14 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from commitments.markdown import render_markdown
-from commitments.progress import Pace, Point, Projection, expected_value, project_completion
-from commitments.progress import pace as compute_pace
+from commitments.progress import (
+    Pace,
+    Point,
+    Projection,
+    compute_pace_for,
+    expected_value,
+    project_completion,
+)
 
 ANALYST_GROUP = "Analyst"
 EDITOR_GROUP = "Editor"
@@ -973,18 +979,7 @@ class Commitment(models.Model):
 
     @property
     def pace(self) -> Pace | None:
-        if self.target_value is None:
-            return None
-        return compute_pace(
-            baseline=self.baseline_value or Decimal(0),
-            target=self.target_value,
-            start=self.announced_on,
-            end=self.deadline,
-            today=timezone.localdate(),
-            progress=self.effective_progress,
-            tolerance=settings.PACE_TOLERANCE,
-            too_early_days=settings.PACE_TOO_EARLY_DAYS,
-        )
+        return compute_pace_for(self, self.effective_progress, timezone.localdate())
 
     @property
     def expected_today(self) -> Decimal | None:

@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 
 
@@ -85,6 +86,22 @@ def pace(
     if actual_gain < expected_gain - band:
         return Pace.BEHIND
     return Pace.ON_PACE
+
+
+def compute_pace_for(commitment, progress: Decimal | None, today: datetime.date) -> Pace | None:
+    """The pace of a commitment with the site's tolerance settings, as of `today`."""
+    if commitment.target_value is None:
+        return None
+    return pace(
+        baseline=commitment.baseline_value or Decimal(0),
+        target=commitment.target_value,
+        start=commitment.announced_on,
+        end=commitment.deadline,
+        today=today,
+        progress=progress,
+        tolerance=settings.PACE_TOLERANCE,
+        too_early_days=settings.PACE_TOO_EARLY_DAYS,
+    )
 
 
 def project_completion(points: list[Point], target: Decimal) -> Projection:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("parties/<slug:slug>/", public.PartyCommitmentListView.as_view(), name="party"),
     path("about/", public.AboutView.as_view(), name="about"),
     path("updates/export.csv", public.updates_csv, name="updates-csv"),
+    path("reports/progress/", public.progress_report, name="report"),
     path("feeds/updates.atom", require_GET(UpdatesFeed()), name="feed"),
     path(
         "commitments/<slug:slug>/feed.atom",

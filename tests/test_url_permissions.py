@@ -42,6 +42,7 @@ TABLE = {
     "commitments:party": ("/parties/isro/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:about": ("/about/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:updates-csv": ("/updates/export.csv", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:report": ("/reports/progress/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:feed": ("/feeds/updates.atom", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:commitment-feed": (
         "/commitments/chandrayaan-5/feed.atom",

@@ -19,9 +19,18 @@ from commitments.charts import portfolio_over_time, progress_chart
 from commitments.context_processors import NUMBER_SYSTEM_COOKIE
 from commitments.exports import SafeTableExport, stream_csv
 from commitments.filters import CommitmentFilter
+from commitments.forms import ReportForm
 from commitments.models import Commitment, Party, Sector, StatusUpdate, UpdateStatus
 from commitments.numbers import SYSTEMS
 from commitments.progress import Pace
+from commitments.report_outputs import (
+    UPDATE_COLUMNS,
+    render_json,
+    render_pdf,
+    render_xlsx,
+    update_rows,
+)
+from commitments.reports import build_report, default_period
 from commitments.tables import PER_PAGE, SORT_CHOICES, CommitmentTable
 
 DASHBOARD_LIST_LENGTH = 10
@@ -291,4 +300,57 @@ def badge(request, slug):
     )
     response = HttpResponse(badge_svg(commitment), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+@require_GET
+def progress_report(request):
+    """A report for a period and scope, as a printable page or a PDF, XLSX, CSV or JSON file.
+    Invalid fields are explained and replaced by the defaults."""
+    today = timezone.localdate()
+    default_from, default_to = default_period(today)
+    form = ReportForm(request.GET or None, initial={"from": default_from, "to": default_to})
+    form.is_valid()
+    values = getattr(form, "cleaned_data", {})
+    start = values.get("from") or default_from
+    end = values.get("to") or default_to
+    if start > end:
+        start, end = default_from, default_to
+    report = build_report(start, end, values.get("sector"), values.get("party"))
+
+    output = request.GET.get("format", "html")
+    stem = f"progress-report-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
+    if output == "pdf":
+        body = render_pdf(report, {"generated": timezone.now(), "site": request.get_host()})
+    elif output == "xlsx":
+        body = render_xlsx(report)
+    elif output == "json":
+        body = render_json(report)
+    elif output == "csv":
+        return stream_csv(f"{stem}.csv", UPDATE_COLUMNS, update_rows(report))
+    else:
+        query = request.GET.copy()
+        downloads = []
+        for fmt in ("pdf", "xlsx", "csv", "json"):
+            query["format"] = fmt
+            downloads.append((fmt.upper(), f"?{query.urlencode()}"))
+        return render(
+            request,
+            "reports/progress.html",
+            {
+                "form": form,
+                "report": report,
+                "downloads": downloads,
+                "generated": timezone.now(),
+            },
+        )
+    response = HttpResponse(body, content_type=REPORT_TYPES[output])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{output}"'
     return response

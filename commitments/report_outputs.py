@@ -1,0 +1,208 @@
+"""A progress report as PDF, XLSX, CSV rows or JSON: one Report, several shapes."""
+
+import io
+import json
+from decimal import Decimal
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from commitments.exports import neutralise
+from commitments.reports import Report
+
+UPDATE_COLUMNS = [
+    "commitment",
+    "as_of",
+    "previous_status",
+    "status",
+    "progress_value",
+    "unit",
+    "summary",
+    "sources",
+]
+
+
+def update_rows(report: Report):
+    for change in report.changes:
+        update = change.update
+        commitment = update.commitment
+        yield [
+            commitment.title,
+            update.as_of,
+            change.previous_status and dict(update.Status.choices)[change.previous_status],
+            update.get_status_display(),
+            update.progress_value,
+            commitment.unit_label,
+            update.summary,
+            " | ".join(source.title for source in update.sources.all()),
+        ]
+
+
+def render_html(report: Report, context: dict | None = None, *, for_pdf=False) -> str:
+    stylesheet = ""
+    if for_pdf:
+        with open(finders.find("css/report.css"), encoding="utf-8") as css:
+            stylesheet = css.read()
+    return render_to_string(
+        "reports/progress_document.html",
+        {"report": report, "for_pdf": for_pdf, "stylesheet": stylesheet, **(context or {})},
+    )
+
+
+def render_pdf(report: Report, context: dict | None = None) -> bytes:
+    """WeasyPrint, with every style inlined and every fetch refused: user content can never
+    make the server fetch a URL, and no network is needed."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"Reports do not fetch anything ({url})")
+
+    html = render_html(report, context, for_pdf=True)
+    return HTML(
+        string=html, base_url="https://report.invalid/", url_fetcher=NoFetching()
+    ).write_pdf()
+
+
+def render_xlsx(report: Report) -> bytes:
+    workbook = Workbook()
+    bold = Font(bold=True)
+
+    def sheet(title, header, rows, first=False):
+        worksheet = workbook.active if first else workbook.create_sheet()
+        worksheet.title = title
+        worksheet.append(header)
+        for cell in worksheet[1]:
+            cell.font = bold
+        for row in rows:
+            worksheet.append([_cell(value) for value in row])
+        worksheet.freeze_panes = "A2"
+
+    sheet(
+        "Summary",
+        ["Status", f"At {report.start:%d %b %Y}", f"At {report.end:%d %b %Y}"],
+        [(row["status"].label, row["start"], row["end"]) for row in report.summary],
+        first=True,
+    )
+    sheet(
+        "Commitments",
+        ["Commitment", "Sector", "Parties", "Status at start", "Status at end", "Deadline",
+         "Overdue", "Target", "Unit", "Progress", "Percent", "Pace", "At this rate"],
+        [
+            (
+                c.title,
+                c.sector.name,
+                c.party_pairs(),
+                report.at_start[c.pk].status_label,
+                report.at_end[c.pk].status_label,
+                c.deadline,
+                "yes" if c in report.overdue else "no",
+                c.target_value,
+                c.unit_label,
+                report.at_end[c.pk].progress,
+                _percent(report, c),
+                _pace(report, c),
+                _projection(report, c),
+            )
+            for c in report.commitments
+        ],
+    )  # fmt: skip
+    sheet("Updates", UPDATE_COLUMNS, update_rows(report))
+    sheet(
+        "Sources",
+        ["Title", "Publisher", "Published", "URL", "Archive URL", "Kind"],
+        [
+            (s.title, s.publisher, s.published_on, s.url, s.archive_url, s.get_kind_display())
+            for s in report.sources
+        ],
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render_json(report: Report) -> str:
+    def standing(s):
+        return {"status": s.status, "progress": s.progress}
+
+    data = {
+        "title": report.title,
+        "from": report.start,
+        "to": report.end,
+        "sector": report.sector.slug if report.sector else None,
+        "party": report.party.slug if report.party else None,
+        "summary": [
+            {"status": row["status"].value, "at_start": row["start"], "at_end": row["end"]}
+            for row in report.summary
+        ],
+        "commitments": [
+            {
+                "slug": c.slug,
+                "title": c.title,
+                "sector": c.sector.slug,
+                "deadline": c.deadline,
+                "at_start": standing(report.at_start[c.pk]),
+                "at_end": standing(report.at_end[c.pk]),
+                "overdue": c in report.overdue,
+                "target": c.target_value,
+                "unit": c.unit_label or None,
+                "pace": _pace(report, c) or None,
+                "projected_completion": _projection(report, c) or None,
+            }
+            for c in report.commitments
+        ],
+        "changes": [dict(zip(UPDATE_COLUMNS, row, strict=True)) for row in update_rows(report)],
+        "achieved": [c.slug for c in report.achieved],
+        "newly_overdue": [c.slug for c in report.newly_overdue],
+        "overdue": [c.slug for c in report.overdue],
+        "sources": [
+            {
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": s.url,
+                "published_on": s.published_on,
+            }
+            for s in report.sources
+        ],
+    }
+    return json.dumps(data, default=_json_default, ensure_ascii=False, indent=2)
+
+
+def _target_row(report, commitment):
+    return report.target_rows.get(commitment.pk)
+
+
+def _percent(report, commitment):
+    row = _target_row(report, commitment)
+    return round(row.percent, 2) if row and row.percent is not None else None
+
+
+def _pace(report, commitment) -> str:
+    row = _target_row(report, commitment)
+    return row.pace.label if row and row.pace else ""
+
+
+def _projection(report, commitment) -> str:
+    row = _target_row(report, commitment)
+    if not row:
+        return ""
+    if row.projection.already_reached:
+        return "reached"
+    return row.projection.day.isoformat() if row.projection.day else row.projection.reason
+
+
+def _cell(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return neutralise(value) if value is not None else None
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(type(value))

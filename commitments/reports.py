@@ -1,0 +1,208 @@
+"""Progress reports for a period: what stood where at the start and the end, what changed,
+targets and pace, overdue commitments and every source cited.
+
+"As of" a date means from the dated, published updates whose as-of date is on or before it
+(the latest by as-of date, then by publication time). Built in a fixed number of queries.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from commitments.badges import COLOURS as STATUS_COLOURS
+from commitments.models import (
+    CLOSED_STATUSES,
+    Commitment,
+    CommitmentParty,
+    Source,
+    StatusUpdate,
+    UpdateStatus,
+)
+from commitments.progress import Point, compute_pace_for, project_completion
+
+
+@dataclass
+class Standing:
+    """A commitment as it stood on a day."""
+
+    commitment: Commitment
+    status: str = ""
+    update: StatusUpdate | None = None
+    progress: Decimal | None = None
+
+    @property
+    def status_label(self) -> str:
+        return UpdateStatus(self.status).label if self.status else "Not yet announced"
+
+
+@dataclass
+class TargetRow:
+    commitment: Commitment
+    progress: Decimal | None
+    percent: Decimal | None
+    pace: object
+    projection: object
+
+
+@dataclass
+class Change:
+    update: StatusUpdate
+    previous_status: str
+
+    @property
+    def previous_label(self) -> str:
+        return UpdateStatus(self.previous_status).label if self.previous_status else ""
+
+
+@dataclass
+class Report:
+    start: datetime.date
+    end: datetime.date
+    sector: object = None
+    party: object = None
+    commitments: list[Commitment] = field(default_factory=list)
+    at_start: dict[int, Standing] = field(default_factory=dict)
+    at_end: dict[int, Standing] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    achieved: list[Commitment] = field(default_factory=list)
+    newly_overdue: list[Commitment] = field(default_factory=list)
+    overdue: list[Commitment] = field(default_factory=list)
+    targets: list[TargetRow] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+    def counts(self, standings: dict[int, Standing]) -> list[tuple[UpdateStatus, int]]:
+        tally = defaultdict(int)
+        for standing in standings.values():
+            if standing.status:
+                tally[standing.status] += 1
+        return [(status, tally[status.value]) for status in UpdateStatus]
+
+    @property
+    def summary(self) -> list[dict]:
+        start, end = dict(self.counts(self.at_start)), dict(self.counts(self.at_end))
+        largest = max([*start.values(), *end.values(), 1])
+        return [
+            {
+                "status": status,
+                "start": start[status],
+                "end": end[status],
+                "colour": STATUS_COLOURS[status.value],
+                "start_width": round(100 * start[status] / largest),
+                "end_width": round(100 * end[status] / largest),
+            }
+            for status in UpdateStatus
+        ]
+
+    @property
+    def target_rows(self) -> dict[int, TargetRow]:
+        return {row.commitment.pk: row for row in self.targets}
+
+    @property
+    def title(self) -> str:
+        scope = " · ".join(str(x) for x in (self.sector, self.party) if x)
+        period = f"{self.start:%d %B %Y} to {self.end:%d %B %Y}"
+        return f"Progress report, {period}" + (f" · {scope}" if scope else "")
+
+
+def standings_on(commitments, updates, day) -> dict[int, Standing]:
+    """Each commitment's status and progress from its published updates dated up to `day`."""
+    standings = {c.pk: Standing(c) for c in commitments}
+    for update in updates:  # oldest first
+        if update.as_of > day:
+            break
+        standing = standings[update.commitment_id]
+        standing.status, standing.update = update.status, update
+        if update.progress_value is not None:
+            standing.progress = update.progress_value
+    return standings
+
+
+def build_report(start, end, sector=None, party=None) -> Report:
+    report = Report(start=start, end=end, sector=sector, party=party)
+    scope = Commitment.objects.public()
+    if sector:
+        scope = scope.filter(sector=sector)
+    if party:
+        scope = scope.filter(parties=party)
+    commitments = list(
+        scope.select_related("sector")
+        .prefetch_related(
+            Prefetch(
+                "commitment_parties",
+                queryset=CommitmentParty.objects.select_related("party"),
+            )
+        )
+        .order_by("title")
+    )
+    by_pk = {c.pk: c for c in commitments}
+    updates = list(
+        StatusUpdate.objects.published()
+        .filter(commitment__in=by_pk, as_of__lte=end)
+        .prefetch_related("sources")
+        .order_by("as_of", "reviewed_at", "pk")
+    )
+    for update in updates:
+        update.commitment = by_pk[update.commitment_id]
+    report.at_start = standings_on(commitments, updates, start - datetime.timedelta(days=1))
+    report.at_end = standings_on(commitments, updates, end)
+    report.commitments = [c for c in commitments if report.at_end[c.pk].status]
+    for commitment in report.commitments:
+        commitment.report_start = report.at_start[commitment.pk]
+        commitment.report_end = report.at_end[commitment.pk]
+
+    previous = {}
+    for update in updates:
+        if update.as_of >= start:
+            report.changes.append(Change(update, previous.get(update.commitment_id, "")))
+        previous[update.commitment_id] = update.status
+    report.changes.reverse()  # newest first
+
+    for commitment in report.commitments:
+        before, after = report.at_start[commitment.pk], report.at_end[commitment.pk]
+        if after.status == UpdateStatus.ACHIEVED and before.status != UpdateStatus.ACHIEVED:
+            report.achieved.append(commitment)
+        open_at_end = after.status not in CLOSED_STATUSES
+        if commitment.deadline and commitment.deadline < end and open_at_end:
+            report.overdue.append(commitment)
+            if commitment.deadline >= start - datetime.timedelta(days=1):
+                report.newly_overdue.append(commitment)
+        if commitment.target_value is not None:
+            points = [Point(commitment.announced_on, commitment.baseline_value or Decimal(0))]
+            points += [
+                Point(u.as_of, u.progress_value)
+                for u in updates
+                if u.commitment_id == commitment.pk and u.progress_value is not None
+            ]
+            progress = after.progress
+            baseline = commitment.baseline_value or Decimal(0)
+            percent = (
+                (progress - baseline) * 100 / (commitment.target_value - baseline)
+                if progress is not None
+                else None
+            )
+            report.targets.append(
+                TargetRow(
+                    commitment=commitment,
+                    progress=progress,
+                    percent=percent,
+                    pace=compute_pace_for(commitment, progress, end),
+                    projection=project_completion(points, commitment.target_value),
+                )
+            )
+
+    cited = {}
+    for update in updates:
+        for source in update.sources.all():
+            cited.setdefault(source.pk, source)
+    report.sources = sorted(cited.values(), key=lambda s: (s.title.lower(), s.pk))
+    return report
+
+
+def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = (
+        Commitment.objects.public().order_by("announced_on").values_list("announced_on", flat=True)
+    ).first()
+    return (first or today.replace(month=1, day=1)), today
