@@ -8,6 +8,7 @@ and `Commitment.refresh_current_status()` write it.
 
 import calendar
 import datetime
+from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,7 +18,6 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models, transaction
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     Exists,
     F,
@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -597,22 +598,64 @@ def end_of_period(day: datetime.date, precision: str) -> datetime.date:
     return day
 
 
+class StandingIterable(ModelIterable):
+    """Commitments as they stood on a day: `current_status` is the status then."""
+
+    def __iter__(self):
+        for commitment in super().__iter__():
+            commitment.current_status = commitment.status_then
+            yield commitment
+
+
 class CommitmentQuerySet(models.QuerySet):
     def public(self):
         """Commitments the public may see: those with at least one published update."""
         return self.filter(latest_update__isnull=False)
 
+    def standing_on(self, day: datetime.date):
+        """Each commitment as it stood on `day`, from its published updates dated up to then
+        (the latest by as-of date, then publication time): `status_then`, `as_of_then`, and
+        `current_status` set to the status then. Commitments with no such update drop out.
+        Every method below works on the day's standing once this is applied."""
+        updates = (
+            StatusUpdate.objects.published()
+            .filter(commitment=OuterRef("pk"), as_of__lte=day)
+            .newest_first()
+        )
+        clone = self.annotate(
+            status_then=Subquery(updates.values("status")[:1]),
+            as_of_then=Subquery(updates.values("as_of")[:1]),
+            standing_day=Value(day, output_field=models.DateField()),
+        ).filter(status_then__isnull=False)
+        clone._iterable_class = StandingIterable
+        return clone
+
+    def _standing_day(self) -> datetime.date | None:
+        annotation = self.query.annotations.get("standing_day")
+        return annotation.value if annotation is not None else None
+
+    def _status_field(self) -> str:
+        return "status_then" if "status_then" in self.query.annotations else "current_status"
+
+    def _last_update_field(self) -> str:
+        return "as_of_then" if "as_of_then" in self.query.annotations else "latest_update__as_of"
+
+    def _today(self, today=None) -> datetime.date:
+        return today or self._standing_day() or timezone.localdate()
+
     def overdue(self, today: datetime.date | None = None):
         """Deadline passed, and neither achieved nor abandoned."""
-        today = today or timezone.localdate()
-        return self.filter(deadline__lt=today).exclude(current_status__in=CLOSED_STATUSES)
+        today = self._today(today)
+        return self.filter(deadline__lt=today).exclude(
+            **{f"{self._status_field()}__in": CLOSED_STATUSES}
+        )
 
     def open(self):
-        return self.exclude(current_status__in=CLOSED_STATUSES)
+        return self.exclude(**{f"{self._status_field()}__in": CLOSED_STATUSES})
 
     def upcoming(self, today: datetime.date | None = None, days: int = 365):
         """Open commitments due between today and `days` from now, soonest first."""
-        today = today or timezone.localdate()
+        today = self._today(today)
         return (
             self.open()
             .filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days))
@@ -621,34 +664,28 @@ class CommitmentQuerySet(models.QuerySet):
 
     def stale(self, today: datetime.date | None = None, days: int | None = None):
         """Open commitments whose latest published update is older than `days`."""
-        today = today or timezone.localdate()
+        today = self._today(today)
         days = settings.STALE_AFTER_DAYS if days is None else days
         cutoff = today - datetime.timedelta(days=days)
-        return (
-            self.open()
-            .filter(latest_update__as_of__lt=cutoff)
-            .order_by("latest_update__as_of", "title")
-        )
+        field = self._last_update_field()
+        return self.open().filter(**{f"{field}__lt": cutoff}).order_by(field, "title")
 
     def status_counts(self) -> list[tuple["UpdateStatus", int]]:
         """(status, number of commitments) for every status, zeros included, in order."""
-        counts = dict(
-            self.order_by()
-            .values_list("current_status")
-            .annotate(n=Count("pk"))
-            .values_list("current_status", "n")
-        )
+        # Counted in Python: one column of one row per commitment is cheap, and grouping by a
+        # correlated subquery (the as-of views) is not portable.
+        counts = Counter(self.order_by().values_list(self._status_field(), flat=True))
         return [(status, counts.get(status.value, 0)) for status in UpdateStatus]
 
     def with_progress(self):
         """Annotate `latest_progress` (the latest published progress value) and
         `progress_sort` (percent complete as a float, for ordering only)."""
-        latest = (
-            StatusUpdate.objects.published()
-            .filter(commitment=OuterRef("pk"), progress_value__isnull=False)
-            .newest_first()
-            .values("progress_value")[:1]
+        updates = StatusUpdate.objects.published().filter(
+            commitment=OuterRef("pk"), progress_value__isnull=False
         )
+        if day := self._standing_day():
+            updates = updates.filter(as_of__lte=day)
+        latest = updates.newest_first().values("progress_value")[:1]
         baseline = Coalesce("baseline_value", Value(0, output_field=DecimalField()))
         return self.annotate(
             latest_progress=Subquery(latest, output_field=StatusUpdate.progress_value.field.clone())
@@ -670,18 +707,23 @@ class CommitmentQuerySet(models.QuerySet):
         """Annotate `status_rank`: the position of the status in the vocabulary."""
         return self.annotate(
             status_rank=Case(
-                *[When(current_status=s.value, then=i) for i, s in enumerate(UpdateStatus)],
+                *[
+                    When(**{self._status_field(): s.value}, then=i)
+                    for i, s in enumerate(UpdateStatus)
+                ],
                 default=len(UpdateStatus),
             )
         )
 
     def with_rollup(self):
         """Prefetch `counting_children`: public children that count toward the target."""
+        children = Commitment.objects.public()
+        if day := self._standing_day():
+            children = children.standing_on(day)
         return self.prefetch_related(
             Prefetch(
                 "children",
-                queryset=Commitment.objects.public()
-                .filter(counts_toward_parent=True)
+                queryset=children.filter(counts_toward_parent=True)
                 .with_progress()
                 .order_by("title"),
                 to_attr="counting_children",
@@ -925,10 +967,22 @@ class Commitment(models.Model):
         return self.target_value is not None
 
     @property
+    def reference_day(self) -> datetime.date:
+        """Today, or the day an as-of view looks at (`standing_on()`)."""
+        return getattr(self, "standing_day", None) or timezone.localdate()
+
+    @property
+    def last_update_on(self) -> datetime.date | None:
+        as_of_then = getattr(self, "as_of_then", None)
+        if as_of_then is not None:
+            return as_of_then
+        return self.latest_update.as_of if self.latest_update_id else None
+
+    @property
     def is_overdue(self) -> bool:
         return (
             self.deadline is not None
-            and self.deadline < timezone.localdate()
+            and self.deadline < self.reference_day
             and self.current_status not in CLOSED_STATUSES
         )
 
@@ -979,7 +1033,7 @@ class Commitment(models.Model):
 
     @property
     def pace(self) -> Pace | None:
-        return compute_pace_for(self, self.effective_progress, timezone.localdate())
+        return compute_pace_for(self, self.effective_progress, self.reference_day)
 
     @property
     def expected_today(self) -> Decimal | None:

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from commitments.exports import neutralise
+from commitments.exports import _plain, neutralise
 from commitments.reports import Report
 
 UPDATE_COLUMNS = [
@@ -202,7 +202,7 @@ def _cell(value):
 
 def _json_default(value):
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        return _plain(value)  # "9000", "12.5": the same on every database
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(type(value))

@@ -30,7 +30,6 @@ class Standing:
 
     commitment: Commitment
     status: str = ""
-    update: StatusUpdate | None = None
     progress: Decimal | None = None
 
     @property
@@ -107,17 +106,14 @@ class Report:
         return f"Progress report, {period}" + (f" · {scope}" if scope else "")
 
 
-def standings_on(commitments, updates, day) -> dict[int, Standing]:
-    """Each commitment's status and progress from its published updates dated up to `day`."""
-    standings = {c.pk: Standing(c) for c in commitments}
-    for update in updates:  # oldest first
-        if update.as_of > day:
-            break
-        standing = standings[update.commitment_id]
-        standing.status, standing.update = update.status, update
-        if update.progress_value is not None:
-            standing.progress = update.progress_value
-    return standings
+def standings_on(commitments, scope, day) -> dict[int, Standing]:
+    """Each commitment as it stood on `day`: the same computation as the as-of views
+    (`CommitmentQuerySet.standing_on`)."""
+    then = {
+        c.pk: (c.status_then, c.latest_progress)
+        for c in scope.standing_on(day).with_progress().order_by()
+    }
+    return {c.pk: Standing(c, *then[c.pk]) if c.pk in then else Standing(c) for c in commitments}
 
 
 def build_report(start, end, sector=None, party=None) -> Report:
@@ -146,8 +142,8 @@ def build_report(start, end, sector=None, party=None) -> Report:
     )
     for update in updates:
         update.commitment = by_pk[update.commitment_id]
-    report.at_start = standings_on(commitments, updates, start - datetime.timedelta(days=1))
-    report.at_end = standings_on(commitments, updates, end)
+    report.at_start = standings_on(commitments, scope, start - datetime.timedelta(days=1))
+    report.at_end = standings_on(commitments, scope, end)
     report.commitments = [c for c in commitments if report.at_end[c.pk].status]
     for commitment in report.commitments:
         commitment.report_start = report.at_start[commitment.pk]

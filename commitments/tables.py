@@ -93,7 +93,7 @@ class CommitmentTable(tables.Table):
         return record.deadline_label or "—"
 
     def render_last_update(self, record):
-        as_of = record.latest_update.as_of
+        as_of = record.last_update_on
         return format_html('<time datetime="{}">{}</time>', as_of.isoformat(), f"{as_of:%d %b %Y}")
 
     # Export values: plain text, numbers as numbers, dates as dates.
@@ -118,7 +118,7 @@ class CommitmentTable(tables.Table):
         return record.deadline or ""
 
     def value_last_update(self, record):
-        return record.latest_update.as_of
+        return record.last_update_on
 
     def value_url(self, record):
         return self.request.build_absolute_uri(record.get_absolute_url())
@@ -154,6 +154,6 @@ class CommitmentTable(tables.Table):
         return queryset.order_by(order, "title"), True
 
     def order_last_update(self, queryset, is_descending):
-        field = F("latest_update__as_of")
+        field = F(queryset._last_update_field())
         order = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
         return queryset.order_by(order, "title"), True

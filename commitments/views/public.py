@@ -1,5 +1,7 @@
 """Public pages. Everything here starts from the public querysets: drafts never reach them."""
 
+import datetime
+
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.db.models import Count, F, Q
@@ -36,12 +38,41 @@ from commitments.tables import PER_PAGE, SORT_CHOICES, CommitmentTable
 DASHBOARD_LIST_LENGTH = 10
 
 
-class DashboardView(TemplateView):
+def as_of_day(request) -> tuple[datetime.date | None, str]:
+    """`?as_of=YYYY-MM-DD`: the day to look back at, or (None, why it was ignored)."""
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return None, ""
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        return None, f"“{raw[:40]}” is not a date (YYYY-MM-DD), so today's data is shown."
+    if day >= timezone.localdate():
+        return None, "That date is not in the past, so today's data is shown."
+    return day, ""
+
+
+class AsOfMixin:
+    """Views that can show the tracker as it stood on a past day (`?as_of=`)."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.as_of, self.as_of_error = as_of_day(request)
+
+    def public_commitments(self):
+        public = Commitment.objects.public()
+        return public.standing_on(self.as_of) if self.as_of else public
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(as_of=self.as_of, as_of_error=self.as_of_error, **kwargs)
+
+
+class DashboardView(AsOfMixin, TemplateView):
     template_name = "commitments/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        public = Commitment.objects.public()
+        today = self.as_of or timezone.localdate()
+        public = self.public_commitments()
         by_status = public.status_counts()
         largest = max([count for _, count in by_status] + [1])
         sectors = (
@@ -75,9 +106,7 @@ class DashboardView(TemplateView):
                 {"sector": s, "percent": round(100 * s.public_count / largest_sector)}
                 for s in sectors
             ],
-            recent_updates=StatusUpdate.objects.published()
-            .select_related("commitment")
-            .order_by(F("reviewed_at").desc(), "-pk")[:DASHBOARD_LIST_LENGTH],
+            recent_updates=self.recent_updates()[:DASHBOARD_LIST_LENGTH],
             overdue=overdue[:DASHBOARD_LIST_LENGTH],
             overdue_count=overdue.count(),
             upcoming=upcoming[:DASHBOARD_LIST_LENGTH],
@@ -92,8 +121,14 @@ class DashboardView(TemplateView):
             **kwargs,
         )
 
+    def recent_updates(self):
+        updates = StatusUpdate.objects.published().select_related("commitment")
+        if self.as_of:
+            return updates.filter(as_of__lte=self.as_of).order_by("-as_of", "-reviewed_at", "-pk")
+        return updates.order_by(F("reviewed_at").desc(), "-pk")
 
-class CommitmentListView(ExportMixin, SingleTableMixin, FilterView):
+
+class CommitmentListView(AsOfMixin, ExportMixin, SingleTableMixin, FilterView):
     """The filterable, sortable list. Nonsense in the query string is explained or ignored.
     `?_export=csv|xlsx|json` downloads every row of the current filtered, sorted view."""
 
@@ -110,12 +145,14 @@ class CommitmentListView(ExportMixin, SingleTableMixin, FilterView):
     fixed_filter = None  # the filter a sector or party page pins
 
     def get_queryset(self):
-        return Commitment.objects.public().for_listing()
+        return self.public_commitments().for_listing()
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         if self.fixed_filter:
             del filterset.filters[self.fixed_filter]
+        if self.as_of:
+            filterset.filters["status"].field_name = "status_then"
         return filterset
 
     def get_table(self, **kwargs):

@@ -127,7 +127,7 @@ def test_csv_and_json(client, progress):
     assert data["from"] == "2025-08-01"
     assert data["achieved"] == ["kansai-business-exchange-forum"]
     skilled = next(c for c in data["commitments"] if c["slug"].startswith("fifty"))
-    assert skilled["at_end"]["progress"] == "9000.0000"
+    assert skilled["at_end"]["progress"] == "9000"
     assert skilled["pace"] == "Behind pace"
 
 
