@@ -156,13 +156,22 @@ class CommitmentDetailSerializer(CommitmentSerializer):
 
 
 class UpdateFilter(django_filters.FilterSet):
-    start = django_filters.DateFilter(field_name="as_of", lookup_expr="gte", label="As of from")
-    end = django_filters.DateFilter(field_name="as_of", lookup_expr="lte", label="As of to")
+    """`from` and `to` (as-of dates, inclusive), like the progress reports; `commitment`."""
+
     commitment = django_filters.CharFilter(field_name="commitment__slug")
 
     class Meta:
         model = StatusUpdate
         fields = []
+
+
+# "from" is a Python keyword, so these two are added by name.
+UpdateFilter.base_filters["from"] = django_filters.DateFilter(
+    field_name="as_of", lookup_expr="gte", label="As of from"
+)
+UpdateFilter.base_filters["to"] = django_filters.DateFilter(
+    field_name="as_of", lookup_expr="lte", label="As of to"
+)
 
 
 class ApiCommitmentFilter(CommitmentFilter):
@@ -188,7 +197,7 @@ class CommitmentViewSet(ReadOnlyViewSet):
 
 @extend_schema(tags=["updates"])
 class UpdateViewSet(ReadOnlyViewSet):
-    """Published status updates, newest first; filter by `start`/`end` (as-of dates) and
+    """Published status updates, newest first; filter by `from`/`to` (as-of dates) and
     `commitment` (slug)."""
 
     serializer_class = UpdateSerializer

@@ -43,7 +43,7 @@ def test_a_commitment_with_target_updates_and_sources(client):
 def test_updates_by_date_range(client):
     chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
     make_published_update(chandrayaan, as_of=datetime.date(2026, 3, 1), summary="Later")
-    data = client.get("/api/updates/?start=2026-01-01&end=2026-12-31").json()
+    data = client.get("/api/updates/?from=2026-01-01&to=2026-12-31").json()
     assert [u["summary"] for u in data["results"]] == ["Later"]
     assert data["results"][0]["commitment"] == "chandrayaan-5"
 
