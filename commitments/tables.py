@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -19,6 +21,15 @@ SORT_CHOICES = [
     ("-progress", "Progress (most first)"),
     ("sector", "Sector"),
 ]
+
+
+def plain_number(value):
+    """A stored Decimal as a number a spreadsheet reads the same on every database:
+    50000.0000 → 50000 (an int), 12.5000 → 12.5; None → empty."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else value.normalize()
 
 
 def cell_attrs(label, css_class=""):
@@ -127,14 +138,13 @@ class CommitmentTable(tables.Table):
         return "yes" if record.is_overdue else "no"
 
     def value_target(self, record):
-        return record.target_value if record.target_value is not None else ""
+        return plain_number(record.target_value)
 
     def value_unit(self, record):
         return record.unit_label
 
     def value_progress_value(self, record):
-        progress = record.effective_progress
-        return progress if progress is not None else ""
+        return plain_number(record.effective_progress)
 
     def value_pace(self, record):
         return record.pace.label if record.pace else ""

@@ -3,7 +3,6 @@
 import csv
 import datetime
 import io
-from decimal import Decimal
 
 import feedparser
 import openpyxl
@@ -78,7 +77,7 @@ def test_formula_injection_is_neutralised(client, hostile):
     rows = read_csv(client.get("/commitments/?_export=csv").content)
     row = next(r for r in rows if r["Commitment"].endswith(hostile))
     assert row["Commitment"] == "'" + hostile
-    assert row["Target value"] == "100.0000" or Decimal(row["Target value"]) == 100
+    assert row["Target value"] == "100"  # a number, the same on every database
     sheet = openpyxl.load_workbook(
         io.BytesIO(client.get("/commitments/?_export=xlsx").content)
     ).active
