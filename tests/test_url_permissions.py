@@ -101,6 +101,7 @@ TABLE = {
         each(302, 403, 403, 302, 302),
         {"comment": "Needs a better source."},
     ),
+    "healthz": ("/healthz", PUBLIC_GET, NOT_ALLOWED, {}),
     "login": ("/accounts/login/", PUBLIC_GET, PUBLIC_GET, {}),
     "logout": ("/accounts/logout/", NOT_ALLOWED, each(302, 302, 302, 302, 302), {}),
     "password_change": (

@@ -9,7 +9,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -331,7 +334,11 @@ def updates_csv(request):
 
 
 @require_GET
+@xframe_options_exempt
+@csp_override({"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE]})
 def badge(request, slug):
+    """Meant to be embedded elsewhere, so it carries its own minimal policy and no
+    frame-ancestors restriction."""
     commitment = get_object_or_404(
         Commitment.objects.public().with_progress().with_rollup(), slug=slug
     )
