@@ -102,7 +102,7 @@ def render_xlsx(report: Report) -> bytes:
                 "yes" if c in report.overdue else "no",
                 c.target_value,
                 c.unit_label,
-                report.at_end[c.pk].progress,
+                _progress(report, c),
                 _percent(report, c),
                 _pace(report, c),
                 _projection(report, c),
@@ -149,6 +149,7 @@ def render_json(report: Report) -> str:
                 "overdue": c in report.overdue,
                 "target": c.target_value,
                 "unit": c.unit_label or None,
+                "progress": _progress(report, c),
                 "pace": _pace(report, c) or None,
                 "projected_completion": _projection(report, c) or None,
             }
@@ -173,6 +174,12 @@ def render_json(report: Report) -> str:
 
 def _target_row(report, commitment):
     return report.target_rows.get(commitment.pk)
+
+
+def _progress(report, commitment):
+    """The figure at the end; for a parent without one, the sum of its counting parts."""
+    row = _target_row(report, commitment)
+    return row.progress if row else report.at_end[commitment.pk].progress
 
 
 def _percent(report, commitment):

@@ -173,6 +173,8 @@ def build_report(start, end, sector=None, party=None) -> Report:
                 if u.commitment_id == commitment.pk and u.progress_value is not None
             ]
             progress = after.progress
+            if progress is None:
+                progress = parts_progress(commitment, report)
             baseline = commitment.baseline_value or Decimal(0)
             percent = (
                 (progress - baseline) * 100 / (commitment.target_value - baseline)
@@ -195,6 +197,20 @@ def build_report(start, end, sector=None, party=None) -> Report:
             cited.setdefault(source.pk, source)
     report.sources = sorted(cited.values(), key=lambda s: (s.title.lower(), s.pk))
     return report
+
+
+def parts_progress(commitment, report) -> Decimal | None:
+    """A parent with no figure of its own: what its counting parts in the report add up to
+    (as on the detail page)."""
+    values = [
+        report.at_end[child.pk].progress
+        for child in report.commitments
+        if child.parent_id == commitment.pk
+        and child.counts_toward_parent
+        and child.unit_label == commitment.unit_label
+        and report.at_end[child.pk].progress is not None
+    ]
+    return sum(values, Decimal(0)) if values else None
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:

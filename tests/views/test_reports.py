@@ -116,6 +116,14 @@ def test_xlsx_sheets(client, progress):
     assert isinstance(placed[1], datetime.datetime)
     commitments = {row[0]: row for row in workbook["Commitments"].iter_rows(values_only=True)}
     assert commitments["50,000 skilled professionals to Japan"][11] == "Behind pace"
+    parent = "Action plan to send 5 lakh Indians to Japan in five years"
+    assert commitments[parent][9] == 9000  # no figure of its own: the sum of its parts
+
+
+def test_a_parent_reports_the_sum_of_its_parts(client, progress):
+    report = client.get("/reports/progress/" + PERIOD).context["report"]
+    parent = next(t for t in report.targets if t.commitment.slug == "five-lakh-indians-to-japan")
+    assert parent.progress == 9000  # as on the detail page
 
 
 def test_csv_and_json(client, progress):
