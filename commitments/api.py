@@ -6,6 +6,7 @@ Every queryset here starts from the public querysets, like the pages do.
 import django_filters
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_safe
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularJSONAPIView
@@ -13,6 +14,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import SimpleRouter
 
+from commitments.cache import cache_public
 from commitments.filters import CommitmentFilter
 from commitments.models import Commitment, CommitmentParty, Party, Sector, Source, StatusUpdate
 
@@ -23,8 +25,9 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
+@method_decorator(cache_public, name="dispatch")
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """GET, HEAD and OPTIONS only; everything else is 405."""
+    """GET, HEAD and OPTIONS only; everything else is 405. Anonymous answers are cached."""
 
     pagination_class = Pagination
 

@@ -1,29 +1,46 @@
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from commitments.cache import cache_public
 from commitments.feeds import CommitmentFeed, UpdatesFeed
 from commitments.views import editorial, public
 
 app_name = "commitments"
 
 urlpatterns = [
-    path("", public.DashboardView.as_view(), name="dashboard"),
-    path("commitments/", public.CommitmentListView.as_view(), name="list"),
-    path("commitments/<slug:slug>/", public.CommitmentDetailView.as_view(), name="detail"),
-    path("sectors/<slug:slug>/", public.SectorCommitmentListView.as_view(), name="sector"),
-    path("parties/<slug:slug>/", public.PartyCommitmentListView.as_view(), name="party"),
-    path("about/", public.AboutView.as_view(), name="about"),
+    path("", cache_public(public.DashboardView.as_view()), name="dashboard"),
+    path("commitments/", cache_public(public.CommitmentListView.as_view()), name="list"),
+    path(
+        "commitments/<slug:slug>/",
+        cache_public(public.CommitmentDetailView.as_view()),
+        name="detail",
+    ),
+    path(
+        "sectors/<slug:slug>/",
+        cache_public(public.SectorCommitmentListView.as_view()),
+        name="sector",
+    ),
+    path(
+        "parties/<slug:slug>/",
+        cache_public(public.PartyCommitmentListView.as_view()),
+        name="party",
+    ),
+    path("about/", cache_public(public.AboutView.as_view()), name="about"),
     path("updates/export.csv", public.updates_csv, name="updates-csv"),
-    path("reports/progress/", public.progress_report, name="report"),
-    path("feeds/updates.atom", require_GET(UpdatesFeed()), name="feed"),
+    path("reports/progress/", cache_public(public.progress_report), name="report"),
+    path("feeds/updates.atom", cache_public(require_GET(UpdatesFeed())), name="feed"),
     path(
         "commitments/<slug:slug>/feed.atom",
-        require_GET(CommitmentFeed()),
+        cache_public(require_GET(CommitmentFeed())),
         name="commitment-feed",
     ),
-    path("commitments/<slug:slug>/badge.svg", public.badge, name="badge"),
+    path("commitments/<slug:slug>/badge.svg", cache_public(public.badge), name="badge"),
     path("preferences/numbers/", public.set_number_system, name="number-system"),
-    path("commitments/<slug:slug>/history/", public.commitment_history, name="history"),
+    path(
+        "commitments/<slug:slug>/history/",
+        cache_public(public.commitment_history),
+        name="history",
+    ),
     path("workspace/", editorial.workspace, name="workspace"),
     path("commitments/<slug:slug>/updates/new/", editorial.update_new, name="update-new"),
     path("updates/<int:pk>/edit/", editorial.update_edit, name="update-edit"),

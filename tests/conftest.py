@@ -4,6 +4,16 @@ from tests.factories import make_analyst, make_editor, make_user
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    # The public cache lives in the process (or Redis); each test starts without it.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashers take ~0.5 s per password by design; tests only need a working one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,6 +13,7 @@ from django.utils.csp import CSP
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -267,6 +268,7 @@ def commitment_history(request, slug):
     )
 
 
+@csrf_exempt  # it only sets a display preference; no token keeps public pages cacheable
 @require_POST
 def set_number_system(request):
     """Remember the visitor's choice of number system in a cookie, then go back."""

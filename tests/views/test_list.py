@@ -102,17 +102,14 @@ def test_sorting_by_progress_uses_percent_complete(client):
 
 def test_a_filtered_sorted_page_is_a_permalink(client):
     url = "/commitments/?sector=people-skills&sort=-title"
-    first, second = client.get(url), client.get(url)
-    assert (
-        slugs(first)
-        == slugs(second)
-        == [
-            "mou-human-resource-development",
-            "five-lakh-indians-to-japan",
-            "indian-students-japanese-universities",
-            "fifty-thousand-skilled-professionals",
-        ]
-    )
+    first = client.get(url)
+    assert slugs(first) == [
+        "mou-human-resource-development",
+        "five-lakh-indians-to-japan",
+        "indian-students-japanese-universities",
+        "fifty-thousand-skilled-professionals",
+    ]
+    assert client.get(url).content == first.content
 
 
 def test_twenty_five_per_page(client):

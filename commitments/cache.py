@@ -1,0 +1,64 @@
+"""The anonymous public cache: pages, feeds, API answers and badges, never stale.
+
+Every cached answer's key holds the *public generation*, a counter kept in the shared cache
+(Redis in production, so every app server sees the same one). Any change to public data
+bumps it (see `signals.py`), so the next anonymous request after a publication builds a
+fresh answer, whichever server it reaches. Signed-in people are never served from the
+shared cache and get `Cache-Control: private`.
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control
+
+from commitments.context_processors import NUMBER_SYSTEM_COOKIE
+
+GENERATION_KEY = "public:generation"
+
+
+def public_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    return generation
+
+
+def bump_public_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted): any new value invalidates
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def _is_anonymous(request) -> bool:
+    # Looking at the cookie, not request.user, keeps the session untouched (no Vary: Cookie).
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def cache_public(view):
+    """Serve anonymous GET/HEAD requests from the shared cache; mark others private."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not _is_anonymous(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True)
+            return response
+        variant = request.COOKIES.get(NUMBER_SYSTEM_COOKIE, "")
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"public:page:{public_generation()}:{variant}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+    return wrapper

@@ -1,0 +1,73 @@
+"""The anonymous public cache is shared, fast and never stale."""
+
+import pytest
+from django.core.management import call_command
+
+from commitments.models import Commitment
+from tests.factories import make_editor, make_published_update, make_update
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("loaddata", "india_japan_2025", verbosity=0)
+
+
+PUBLIC = [
+    "/",
+    "/commitments/",
+    "/commitments/chandrayaan-5/",
+    "/api/commitments/",
+    "/feeds/updates.atom",
+    "/commitments/chandrayaan-5/badge.svg",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_anonymous_answers_come_from_the_cache(client, seeded, url, django_assert_num_queries):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.content == first.content
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_publishing_shows_at_once(client, seeded, url):
+    client.get(url)
+    chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
+    make_published_update(chandrayaan, by=make_editor(), status="delayed", summary="Slipped")
+    content = client.get(url).content.decode()
+    assert "Delayed" in content or "delayed" in content
+
+
+def test_editing_a_commitment_shows_at_once(client, seeded):
+    client.get("/commitments/chandrayaan-5/")
+    commitment = Commitment.objects.get(slug="chandrayaan-5")
+    commitment.title = "Chandrayaan-5 lunar polar exploration"
+    commitment.save()
+    assert "lunar polar exploration" in client.get("/commitments/chandrayaan-5/").content.decode()
+
+
+def test_drafts_do_not_leak_through_the_cache(client, seeded, analyst):
+    client.get("/commitments/chandrayaan-5/")
+    make_update(Commitment.objects.get(slug="chandrayaan-5"), summary="CACHE-DRAFT", author=analyst)
+    assert "CACHE-DRAFT" not in client.get("/commitments/chandrayaan-5/").content.decode()
+
+
+def test_signed_in_pages_are_private_and_never_shared(client, seeded, editor):
+    client.get("/")  # an anonymous copy is cached
+    client.force_login(editor)
+    response = client.get("/")
+    assert "private" in response["Cache-Control"]
+    assert "Signed in as" in response.content.decode()
+    client.logout()
+    assert "Signed in as" not in client.get("/").content.decode()
+
+
+def test_the_number_system_has_its_own_copy(client, seeded):
+    url = "/commitments/five-lakh-indians-to-japan/"
+    assert "5 lakh people" in client.get(url).content.decode()
+    client.cookies["numbers"] = "international"
+    assert "500,000 people" in client.get(url).content.decode()
