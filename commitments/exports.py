@@ -41,7 +41,7 @@ def csv_chunks(header: list[str], rows, rows_per_chunk: int = 500):
     yield "\ufeff" + writer.writerow(header)  # BOM: spreadsheet programs read UTF-8
     buffer = []
     for row in rows:
-        buffer.append(writer.writerow([neutralise(_plain(value)) for value in row]))
+        buffer.append(writer.writerow([neutralise(plain_value(value)) for value in row]))
         if len(buffer) >= rows_per_chunk:
             yield "".join(buffer)
             buffer = []
@@ -58,7 +58,7 @@ def stream_csv(filename: str, header: list[str], rows):
     return response
 
 
-def _plain(value):
+def plain_value(value):
     if isinstance(value, Decimal):
         text = f"{value:f}"
         return text.rstrip("0").rstrip(".") if "." in text else text

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from commitments.exports import _plain, neutralise
+from commitments.exports import neutralise, plain_value
 from commitments.reports import Report
 
 UPDATE_COLUMNS = [
@@ -209,7 +209,7 @@ def _cell(value):
 
 def _json_default(value):
     if isinstance(value, Decimal):
-        return _plain(value)  # "9000", "12.5": the same on every database
+        return plain_value(value)  # "9000", "12.5": the same on every database
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(type(value))
