@@ -25,6 +25,7 @@ urlpatterns = [
         cache_public(public.PartyCommitmentListView.as_view()),
         name="party",
     ),
+    path("robots.txt", public.robots_txt, name="robots"),
     path("about/", cache_public(public.AboutView.as_view()), name="about"),
     path("updates/export.csv", public.updates_csv, name="updates-csv"),
     path("reports/progress/", cache_public(public.progress_report), name="report"),

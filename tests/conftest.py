@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 
 from tests.factories import make_analyst, make_editor, make_user
@@ -48,3 +50,16 @@ def superuser(db):
 def outsider(db):
     """Signed in, but in no group."""
     return make_user("olivia")
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """Transactional tests flush the database after each test, groups included: put them back."""
+    from django.contrib.auth.models import Group, Permission
+
+    role_permissions = importlib.import_module("commitments.migrations.0002_roles").ROLE_PERMISSIONS
+    for name, codenames in role_permissions.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="commitments", codename__in=codenames)
+        )

@@ -40,6 +40,7 @@ TABLE = {
     "commitments:history": ("/commitments/chandrayaan-5/history/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:sector": ("/sectors/space/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:party": ("/parties/isro/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:robots": ("/robots.txt", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:about": ("/about/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:updates-csv": ("/updates/export.csv", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:report": ("/reports/progress/", PUBLIC_GET, NOT_ALLOWED, {}),

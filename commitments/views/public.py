@@ -400,3 +400,17 @@ def progress_report(request):
     response = HttpResponse(body, content_type=REPORT_TYPES[output])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{output}"'
     return response
+
+
+ROBOTS_TXT = """User-agent: *
+Disallow: /accounts/
+Disallow: /admin/
+Disallow: /review/
+Disallow: /workspace/
+"""
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read every public page; the signed-in parts are not for them."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")

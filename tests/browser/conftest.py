@@ -1,6 +1,5 @@
 """Real-browser tests: Playwright driving Debian's Chromium (no browser download works here)."""
 
-import importlib
 import os
 
 import pytest
@@ -40,13 +39,5 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """Transactional tests flush the database after each test, groups included: put them back."""
-    from django.contrib.auth.models import Group, Permission
-
-    role_permissions = importlib.import_module("commitments.migrations.0002_roles").ROLE_PERMISSIONS
-    for name, codenames in role_permissions.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="commitments", codename__in=codenames)
-        )
+def _roles(roles):
+    """Every browser test runs with a flushed-after database: the groups come back first."""
