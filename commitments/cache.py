@@ -48,6 +48,8 @@ def cache_public(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True)
             return response
+        if settings.PUBLIC_CACHE_SECONDS <= 0:  # the public cache is turned off
+            return view(request, *args, **kwargs)
         variant = request.COOKIES.get(NUMBER_SYSTEM_COOKIE, "")
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"public:page:{public_generation()}:{variant}:{digest}"

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Commitment
 from tests.factories import make_editor, make_published_update, make_update
@@ -71,3 +73,11 @@ def test_the_number_system_has_its_own_copy(client, seeded):
     assert "5 lakh people" in client.get(url).content.decode()
     client.cookies["numbers"] = "international"
     assert "500,000 people" in client.get(url).content.decode()
+
+
+def test_a_zero_lifetime_turns_the_public_cache_off(client, seeded, settings):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    client.get("/commitments/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/commitments/").status_code == 200
+    assert len(queries) > 0
