@@ -1,6 +1,6 @@
 """The anonymous public cache: pages, feeds, API answers and badges, never stale.
 
-Every cached answer's key holds the *public generation*, a counter kept in the shared cache
+Every cached answer holds the *public generation* it was built in, a counter kept in the shared cache
 (Redis in production, so every app server sees the same one). Any change to public data
 bumps it (see `signals.py`), so the next anonymous request after a publication builds a
 fresh answer, whichever server it reaches. Signed-in people are never served from the
@@ -52,15 +52,19 @@ def cache_public(view):
             return view(request, *args, **kwargs)
         variant = request.COOKIES.get(NUMBER_SYSTEM_COOKIE, "")
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"public:page:{public_generation()}:{variant}:{digest}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        key = f"public:page:{variant}:{digest}"
+        # One round trip: the generation and the stored answer, which names the generation it
+        # was built in. An answer from an older generation is stale and is built again.
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or public_generation()
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation:
+            return stored[1]
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
+            cache.set(key, (generation, response), settings.PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper
