@@ -1,8 +1,8 @@
 """The anonymous public cache: pages, feeds, API answers and badges, never stale.
 
-Every cached answer holds the *public generation* it was built in, a counter kept in the shared cache
-(Redis in production, so every app server sees the same one). Any change to public data
-bumps it (see `signals.py`), so the next anonymous request after a publication builds a
+Every cached answer holds the *public generation* it was built in, a counter kept in the
+shared cache (Redis in production, so every app server sees the same one). Any change to
+public data bumps it (see `signals.py`), so the next anonymous request after a publication builds a
 fresh answer, whichever server it reaches. Signed-in people are never served from the
 shared cache and get `Cache-Control: private`.
 """

@@ -435,6 +435,8 @@ class StatusUpdate(models.Model):
             models.Index(fields=["commitment", "state", "as_of"], name="update_timeline_idx"),
             # The editors' review queue: submitted updates, oldest first.
             models.Index(fields=["state", "submitted_at"], name="update_review_queue_idx"),
+            # The feeds and the dashboard's recent updates: newest publications first.
+            models.Index(fields=["state", "-reviewed_at", "-id"], name="update_recent_idx"),
         ]
         constraints = [
             models.CheckConstraint(

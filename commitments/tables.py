@@ -2,10 +2,10 @@ from decimal import Decimal
 
 import django_tables2 as tables
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from commitments.models import Commitment
+from commitments.templatetags.tracker import progress_cell, status_badge
 
 PER_PAGE = 25
 
@@ -93,12 +93,10 @@ class CommitmentTable(tables.Table):
         return record.party_pairs() or "—"
 
     def render_status(self, record):
-        return render_to_string("includes/status_badge.html", {"commitment": record})
+        return status_badge(record)
 
     def render_progress(self, record):
-        if record.progress_percent_display is None and record.pace is None:
-            return "—"
-        return render_to_string("includes/progress_cell.html", {"commitment": record})
+        return progress_cell(record)
 
     def render_deadline(self, record):
         return record.deadline_label or "—"

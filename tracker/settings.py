@@ -258,9 +258,10 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 SITE_NAME = env_str("SITE_NAME", "Commitment tracker")
 
-# The shared cache: Redis when REDIS_URL is set (Django's backend, reusing its client) (several app servers share it), local memory
-# otherwise. Anonymous public pages are kept PUBLIC_CACHE_SECONDS at most, and invalidated at
-# once by any change to public data (commitments/cache.py).
+# The shared cache: Redis when REDIS_URL is set (several app servers share it; Django's backend,
+# reusing its client), local memory otherwise. Anonymous public pages are kept
+# PUBLIC_CACHE_SECONDS at most, and invalidated at once by any change to public data
+# (commitments/cache.py).
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "commitments.redis_cache.SharedRedisCache", "LOCATION": REDIS_URL}

@@ -1,9 +1,12 @@
-"""Template tags for numbers, in the reader's number system (see commitments.numbers)."""
+"""Template tags: numbers in the reader's number system (see commitments.numbers), and the
+status, progress and pace badges."""
 
 from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from commitments import numbers
 
@@ -38,3 +41,58 @@ def money(context, value, currency):
 @register.simple_tag(takes_context=True)
 def count(context, value):
     return numbers.format_count(value, _system(context))
+
+
+# Badges and bars, shared by templates and the list table (which calls them per cell, so
+# they are format_html rather than included templates).
+
+
+@register.simple_tag
+def status_badge(commitment):
+    """The current status (or 'No update yet'), and 'Overdue' when it is."""
+    if commitment.current_status:
+        badge = format_html(
+            '<span class="badge status-{}">{}</span>',
+            commitment.current_status,
+            commitment.get_current_status_display(),
+        )
+    else:
+        badge = mark_safe('<span class="badge">No update yet</span>')
+    if commitment.is_overdue:
+        badge += mark_safe(' <span class="badge overdue">Overdue</span>')
+    return badge
+
+
+@register.simple_tag
+def progress_bar(commitment):
+    percent = commitment.progress_percent_display
+    if percent is None:
+        return ""
+    return format_html(
+        '<span class="progress"><svg class="progress-bar" viewBox="0 0 100 8" '
+        'preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+        '<rect class="progress-track" width="100" height="8" rx="2"/>'
+        '<rect class="progress-fill" width="{}" height="8" rx="2"/></svg>'
+        '<span class="progress-label">{} %</span></span>',
+        percent,
+        percent,
+    )
+
+
+@register.simple_tag
+def pace_badge(commitment, pace=None):
+    pace = pace or commitment.pace
+    if not pace:
+        return ""
+    return format_html('<span class="badge pace-{}">{}</span>', pace.value, pace.label)
+
+
+def progress_cell(commitment):
+    """The list's progress cell: the bar and the pace, or a dash when there is neither."""
+    pace = commitment.pace
+    bar = progress_bar(commitment)
+    if not bar and not pace:
+        return "—"
+    return format_html(
+        "{}{}", bar, format_html(" {}", pace_badge(commitment, pace)) if pace else ""
+    )
