@@ -81,3 +81,65 @@ def test_a_zero_lifetime_turns_the_public_cache_off(client, seeded, settings):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/commitments/").status_code == 200
     assert len(queries) > 0
+
+
+def _generation():
+    from commitments.cache import public_generation
+
+    return public_generation()
+
+
+def test_analysts_work_in_progress_leaves_the_cache_alone(seeded, analyst, other_editor):
+    chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
+    before = _generation()
+    draft = make_update(chandrayaan, author=analyst)  # a new source, cited by a draft
+    draft.summary = "Reworded"
+    draft.save()
+    draft.submit(by=analyst)
+    draft.reject(other_editor, "Needs a better source.")
+    assert _generation() == before
+    draft.reopen(by=analyst)
+    draft.submit(by=analyst)
+    draft.publish(other_editor)
+    assert _generation() > before
+
+
+def test_unpublishing_in_the_admin_invalidates(seeded, other_editor):
+    published = make_published_update(
+        Commitment.objects.get(slug="chandrayaan-5"), by=other_editor
+    )
+    before = _generation()
+    published.state = "draft"
+    published.save()
+    assert _generation() > before
+
+
+def test_editing_a_cited_source_invalidates(seeded, other_editor):
+    published = make_published_update(
+        Commitment.objects.get(slug="chandrayaan-5"), by=other_editor
+    )
+    source = published.sources.get()
+    before = _generation()
+    source.title = "A corrected title"
+    source.save()
+    assert _generation() > before
+
+
+def test_deleting_a_published_update_invalidates(seeded, other_editor):
+    published = make_published_update(
+        Commitment.objects.get(slug="chandrayaan-5"), by=other_editor
+    )
+    before = _generation()
+    published.delete()
+    assert _generation() > before
+
+
+def test_the_generation_moves_again_on_commit(
+    seeded, analyst, other_editor, django_capture_on_commit_callbacks
+):
+    update = make_update(Commitment.objects.get(slug="chandrayaan-5"), author=analyst)
+    update.submit(by=analyst)
+    with django_capture_on_commit_callbacks(execute=True):
+        update.publish(other_editor)
+        during = _generation()
+    assert _generation() > during
