@@ -105,9 +105,7 @@ def test_analysts_work_in_progress_leaves_the_cache_alone(seeded, analyst, other
 
 
 def test_unpublishing_in_the_admin_invalidates(seeded, other_editor):
-    published = make_published_update(
-        Commitment.objects.get(slug="chandrayaan-5"), by=other_editor
-    )
+    published = make_published_update(Commitment.objects.get(slug="chandrayaan-5"), by=other_editor)
     before = _generation()
     published.state = "draft"
     published.save()
@@ -115,9 +113,7 @@ def test_unpublishing_in_the_admin_invalidates(seeded, other_editor):
 
 
 def test_editing_a_cited_source_invalidates(seeded, other_editor):
-    published = make_published_update(
-        Commitment.objects.get(slug="chandrayaan-5"), by=other_editor
-    )
+    published = make_published_update(Commitment.objects.get(slug="chandrayaan-5"), by=other_editor)
     source = published.sources.get()
     before = _generation()
     source.title = "A corrected title"
@@ -126,9 +122,7 @@ def test_editing_a_cited_source_invalidates(seeded, other_editor):
 
 
 def test_deleting_a_published_update_invalidates(seeded, other_editor):
-    published = make_published_update(
-        Commitment.objects.get(slug="chandrayaan-5"), by=other_editor
-    )
+    published = make_published_update(Commitment.objects.get(slug="chandrayaan-5"), by=other_editor)
     before = _generation()
     published.delete()
     assert _generation() > before
