@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 
 from commitments.models import Commitment, StatusUpdate
+from commitments.templatetags.tracker import source_citation
 
 FEED_LENGTH = 50
 
@@ -44,10 +44,7 @@ class UpdatesFeed(Feed):
         sources = format_html_join(
             "",
             "<li>{}</li>",
-            (
-                (render_to_string("includes/source_citation.html", {"source": s}),)
-                for s in item.sources.all()
-            ),
+            ((source_citation(source),) for source in item.sources.all()),
         )
         return format_html(
             "<p>{}</p>{}<p>Sources:</p><ul>{}</ul>", item.summary, item.body_html, sources

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -96,3 +97,38 @@ def progress_cell(commitment):
     return format_html(
         "{}{}", bar, format_html(" {}", pace_badge(commitment, pace)) if pace else ""
     )
+
+
+@register.simple_tag
+def source_citation(source):
+    """A source as it is cited everywhere: publisher, linked title, date, kind, archive."""
+    parts = []
+    if source.publisher:
+        parts.append(format_html("{}, ", source.publisher))
+    if source.url:
+        parts.append(
+            format_html('<a href="{}" rel="noopener noreferrer">{}</a>', source.url, source.title)
+        )
+    else:
+        parts.append(format_html('<span class="citation-title">{}</span>', source.title))
+    if source.published_on:
+        parts.append(
+            format_html(
+                ', <time datetime="{}">{}</time>',
+                source.published_on.isoformat(),
+                dateformat.format(source.published_on, "j F Y"),
+            )
+        )
+    if source.kind:
+        parts.append(
+            format_html(' <span class="source-kind">({})</span>', source.get_kind_display().lower())
+        )
+    if source.archive_url:
+        parts.append(
+            format_html(
+                ' · <a href="{}" rel="noopener noreferrer">archived copy</a>', source.archive_url
+            )
+        )
+    if source.accessed_on:
+        parts.append(format_html(" · accessed {}", dateformat.format(source.accessed_on, "j F Y")))
+    return format_html('<cite class="citation">{}</cite>', mark_safe("".join(parts)))

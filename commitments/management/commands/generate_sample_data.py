@@ -4,8 +4,8 @@
 
 The same options always give the same data (titles, slugs, values, dates, states): everything
 is drawn from one `random.Random(seed)` and dated from fixed days, never from the clock, except
-that nothing is dated after today. Primary keys and the `created_at`/`updated_at` stamps are
-the only things that differ between two runs.
+that nothing is dated after today. Only primary keys, save times and the sample users'
+(unusable) password hashes differ between two runs, on SQLite or PostgreSQL alike.
 
 Rows are written with `bulk_create`, which skips django-simple-history and signals: so the
 commitments' `current_status` and `latest_update` are set here, in bulk, exactly as
@@ -28,7 +28,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -74,7 +74,7 @@ EDITORS = [f"sample-editor-{n}" for n in range(1, 3)]
 class SectorPlan:
     name: str
     topics: list[str]
-    counted: str  # what a "count" target counts
+    counted: str  # what a "count" target counts, in the plural
     other_unit: str = ""  # the unit of an "other" target, if the sector has one
 
 
@@ -611,7 +611,7 @@ class SamplePortfolio:
         parent = parent_plan.commitment
         target = max(1, int(parent.target_value * Decimal(rng.choice([10, 15, 20, 25, 30])) / 100))
         target = Decimal(target)
-        wording = self.wording(target, parent.target_unit, SECTORS[parent_plan.sector_index])
+        wording = in_words(target, parent.target_unit, SECTORS[parent_plan.sector_index])
         # An Indian state or agency delivers the part, with the parent's party from the
         # other side, if it has one, as counterpart.
         parent_parties = [party for party, _ in parent_plan.parties]
@@ -686,13 +686,7 @@ class SamplePortfolio:
         baseline = None
         if unit in (TargetUnit.PEOPLE, TargetUnit.COUNT) and rng.random() < 0.2:
             baseline = Decimal(int(target * Decimal(rng.choice([10, 20, 30, 40])) / 100)) or None
-        return target, baseline, self.wording(target, unit, sector_plan)
-
-    def wording(self, target: Decimal, unit: str, sector_plan: SectorPlan) -> str:
-        system = numbers.INDIAN if unit == TargetUnit.INR else numbers.INTERNATIONAL
-        if unit == TargetUnit.COUNT:
-            return f"{numbers.format_count(target, system)} {sector_plan.counted}"
-        return numbers.format_quantity(target, unit, system, sector_plan.other_unit)
+        return target, baseline, in_words(target, unit, sector_plan)
 
     def draw_deadline(self, announced_on: datetime.date):
         rng = self.rng
@@ -717,7 +711,7 @@ class SamplePortfolio:
         return self.rng.uniform(low, high)
 
     def unique_slug(self, title: str) -> str:
-        base = slugify(title)[:240]
+        base = slugify(title.replace("–", " "))[:240]  # "Gujarat–Shizuoka": two words
         slug, n = base, 2
         while slug in self.used_slugs:
             slug, n = f"{base}-{n}", n + 1
@@ -853,6 +847,7 @@ class SamplePortfolio:
     def draw_updates(self, plan: CommitmentPlan, analysts, editors) -> list[StatusUpdate]:
         rng = self.rng
         commitment = plan.commitment
+        sector_plan = SECTORS[plan.sector_index]
         count = plan.updates
         span = (self.last_day - commitment.announced_on).days
         if plan.all_published and span >= count:
@@ -871,15 +866,16 @@ class SamplePortfolio:
             else:
                 drawn = plan.final_fraction * through**shape + rng.uniform(-0.05, 0.05)
                 fraction = min(max(fraction, drawn), plan.final_fraction)
-            status = self.status_for(plan.fate, through, fraction, last)
+            status = status_for(plan.fate, through, fraction, last)
             progress_value = None
             if commitment.target_value is not None and (last or rng.random() < 0.75):
                 progress_value = progress_figure(commitment, fraction)
-            template = rng.choice(UPDATE_SUMMARIES[status])
-            summary = template.format(topic=plan.topic)
+                if progress_value <= (commitment.baseline_value or 0):
+                    progress_value = None  # nothing to report yet
+            summary = rng.choice(UPDATE_SUMMARIES[status]).format(topic=plan.topic)
             if progress_value is not None:
-                summary += f" Reported figure: {numbers.group_digits(progress_value)}"
-                summary += f" {commitment.unit_label}."
+                figure = in_words(progress_value, commitment.target_unit, sector_plan)
+                summary += f" Reported so far: {figure}."
             update = StatusUpdate(
                 commitment_id=commitment.pk,
                 as_of=as_of,
@@ -901,21 +897,6 @@ class SamplePortfolio:
             self.set_review(update, state, editors)
             updates.append(update)
         return updates
-
-    def status_for(self, fate: str, through: float, fraction: float, last: bool) -> str:
-        if fraction < 0.02 and through < 0.3:
-            return UpdateStatus.ANNOUNCED
-        if fate == "achieved" and last:
-            return UpdateStatus.ACHIEVED
-        if fate == "abandoned" and through > 0.7:
-            return UpdateStatus.ABANDONED
-        if fate == "stalled" and through > 0.4:
-            return UpdateStatus.STALLED
-        if fate == "delayed" and through > 0.3:
-            return UpdateStatus.DELAYED
-        if fraction >= 0.5 and self.rng.random() < 0.3:
-            return UpdateStatus.PARTIALLY_ACHIEVED
-        return UpdateStatus.IN_PROGRESS
 
     def draw_state(self, *, newest: bool) -> str:
         # Work in progress (drafts, updates awaiting review) is mostly the newest.
@@ -988,6 +969,35 @@ class SamplePortfolio:
 cached_slugify = functools.cache(slugify)
 
 
+def status_for(fate: str, through: float, fraction: float, last: bool) -> UpdateStatus:
+    """The status of an update `through` (0–1) of the way along a commitment's updates, its
+    figure `fraction` of the way to the target. It only moves forward, as figures do."""
+    if fraction < 0.02 and through < 0.3:
+        return UpdateStatus.ANNOUNCED
+    if fate == "achieved" and last:
+        return UpdateStatus.ACHIEVED
+    if fate == "abandoned" and through > 0.7:
+        return UpdateStatus.ABANDONED
+    if fate == "stalled" and through > 0.4:
+        return UpdateStatus.STALLED
+    if fate == "delayed" and through > 0.3:
+        return UpdateStatus.DELAYED
+    if fraction >= 0.8:
+        return UpdateStatus.PARTIALLY_ACHIEVED
+    return UpdateStatus.IN_PROGRESS
+
+
+def in_words(value: Decimal, unit: str, sector_plan: SectorPlan) -> str:
+    """A target or figure as a source would put it: '¥25 billion', '₹2,500 crore', '12 plants'."""
+    system = numbers.INDIAN if unit == TargetUnit.INR else numbers.INTERNATIONAL
+    if unit == TargetUnit.COUNT:
+        counted = sector_plan.counted[:-1] if value == 1 else sector_plan.counted
+        return f"{numbers.format_count(value, system)} {counted}"
+    if unit == TargetUnit.PERCENT:
+        return f"{numbers.group_digits(value, system)}%"
+    return numbers.format_quantity(value, unit, system, sector_plan.other_unit)
+
+
 def newest_first_key(update: StatusUpdate):
     """`StatusUpdateQuerySet.newest_first()`'s order, for a published update."""
     return (update.as_of, update.reviewed_at, update.pk)
@@ -1045,6 +1055,9 @@ class Command(BaseCommand):
             counts = SamplePortfolio(
                 commitments=commitments, updates=updates, sources=sources, seed=options["seed"]
             ).create()
+        # Fresh planner statistics: without them PostgreSQL plans for the empty tables it saw.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         bump_public_generation()
         elapsed = time.perf_counter() - started
 
