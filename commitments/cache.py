@@ -34,6 +34,20 @@ def bump_public_generation() -> None:
         cache.set(GENERATION_KEY, 2, timeout=None)
 
 
+def cached_public_data(name: str, build, timeout: int = 24 * 3600):
+    """A value computed from public data alone (the same for every reader), kept until the
+    public generation moves. For the few figures that read every published update."""
+    key = f"public:data:{name}"
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or public_generation()
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    value = build()
+    cache.set(key, (generation, value), timeout)
+    return value
+
+
 def _is_anonymous(request) -> bool:
     # Looking at the cookie, not request.user, keeps the session untouched (no Vary: Cookie).
     return settings.SESSION_COOKIE_NAME not in request.COOKIES

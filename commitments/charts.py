@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from commitments.cache import cached_public_data
 from commitments.models import Commitment, StatusUpdate, UpdateStatus
 
 WIDTH, HEIGHT = 600, 240
@@ -90,8 +91,13 @@ def month_ends(start: datetime.date, end: datetime.date) -> list[datetime.date]:
 
 def portfolio_over_time(today: datetime.date | None = None) -> dict | None:
     """How many public commitments were in each status at each month end since the first
-    announcement, from the dated, published updates (one query)."""
+    announcement, from the dated, published updates. It reads every published update, so it
+    is kept in the cache until public data changes (or the day does)."""
     today = today or timezone.localdate()
+    return cached_public_data(f"portfolio:{today.isoformat()}", lambda: _portfolio(today))
+
+
+def _portfolio(today: datetime.date) -> dict | None:
     rows = list(
         StatusUpdate.objects.published()
         .filter(as_of__lte=today)

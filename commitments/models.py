@@ -600,6 +600,21 @@ def end_of_period(day: datetime.date, precision: str) -> datetime.date:
     return day
 
 
+# What pace and a one-line mention of a commitment need (title, link, deadline, progress).
+PACE_FIELDS = (
+    "title",
+    "slug",
+    "announced_on",
+    "deadline",
+    "deadline_precision",
+    "target_value",
+    "target_unit",
+    "target_unit_label",
+    "baseline_value",
+    "current_status",
+)
+
+
 class StandingIterable(ModelIterable):
     """Commitments as they stood on a day: `current_status` is the status then."""
 
@@ -680,18 +695,21 @@ class CommitmentQuerySet(models.QuerySet):
         return [(status, counts.get(status.value, 0)) for status in UpdateStatus]
 
     def with_progress(self):
-        """Annotate `latest_progress` (the latest published progress value) and
-        `progress_sort` (percent complete as a float, for ordering only)."""
+        """Annotate `latest_progress`: the latest published progress value."""
         updates = StatusUpdate.objects.published().filter(
             commitment=OuterRef("pk"), progress_value__isnull=False
         )
         if day := self._standing_day():
             updates = updates.filter(as_of__lte=day)
         latest = updates.newest_first().values("progress_value")[:1]
-        baseline = Coalesce("baseline_value", Value(0, output_field=DecimalField()))
         return self.annotate(
             latest_progress=Subquery(latest, output_field=StatusUpdate.progress_value.field.clone())
-        ).annotate(
+        )
+
+    def with_progress_sort(self):
+        """`with_progress()`, and `progress_sort`: percent complete as a float, for ordering."""
+        baseline = Coalesce("baseline_value", Value(0, output_field=DecimalField()))
+        return self.with_progress().annotate(
             progress_sort=Case(
                 When(
                     target_value__isnull=False,
@@ -704,6 +722,18 @@ class CommitmentQuerySet(models.QuerySet):
                 output_field=FloatField(),
             )
         )
+
+    def behind_pace(self) -> list["Commitment"]:
+        """Measurable commitments with a deadline whose pace is behind, soonest due first.
+        Pace is worked out in Python (progress.py), so only the fields it needs are loaded."""
+        candidates = (
+            self.filter(target_value__isnull=False, deadline__isnull=False)
+            .only(*PACE_FIELDS)
+            .with_progress()
+            .with_rollup()
+            .order_by("deadline", "title")
+        )
+        return [commitment for commitment in candidates if commitment.pace == Pace.BEHIND]
 
     def with_status_rank(self):
         """Annotate `status_rank`: the position of the status in the vocabulary."""
@@ -742,7 +772,7 @@ class CommitmentQuerySet(models.QuerySet):
                     queryset=CommitmentParty.objects.select_related("party"),
                 )
             )
-            .with_progress()
+            .with_progress_sort()
             .with_rollup()
             .with_status_rank()
         )

@@ -137,3 +137,16 @@ def test_the_generation_moves_again_on_commit(
         update.publish(other_editor)
         during = _generation()
     assert _generation() > during
+
+
+def test_the_status_chart_is_computed_once_per_change(client, seeded, settings, other_editor):
+    settings.PUBLIC_CACHE_SECONDS = 0  # pages are built every time; the chart's data is kept
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    assert len(second) == len(first) - 1
+    chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
+    make_published_update(chandrayaan, by=other_editor, status="delayed")
+    chart = client.get("/").context["portfolio"]
+    assert chart["table"][-1]["counts"]["delayed"] == 1

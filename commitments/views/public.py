@@ -28,7 +28,6 @@ from commitments.filters import CommitmentFilter
 from commitments.forms import ReportForm
 from commitments.models import Commitment, Party, Sector, StatusUpdate, UpdateStatus
 from commitments.numbers import SYSTEMS
-from commitments.progress import Pace
 from commitments.report_outputs import (
     UPDATE_COLUMNS,
     render_json,
@@ -92,14 +91,7 @@ class DashboardView(AsOfMixin, TemplateView):
         overdue = public.overdue(today).select_related("sector").order_by("deadline", "title")
         upcoming = public.upcoming(today).select_related("sector")
         stale = public.stale(today).select_related("sector", "latest_update")
-        behind = [
-            commitment
-            for commitment in public.filter(target_value__isnull=False, deadline__isnull=False)
-            .with_progress()
-            .with_rollup()
-            .order_by("deadline", "title")
-            if commitment.pace == Pace.BEHIND
-        ]
+        behind = public.behind_pace()
         return super().get_context_data(
             total=sum(count for _, count in by_status),
             by_status=[
