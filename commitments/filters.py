@@ -22,6 +22,7 @@ class CommitmentFilter(django_filters.FilterSet):
         label="Status",
         choices=UpdateStatus.choices,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # a commitment has one status: no duplicates to remove
     )
     sector = django_filters.ModelChoiceFilter(
         queryset=Sector.objects.all(), to_field_name="slug", empty_label="All sectors"
@@ -31,6 +32,7 @@ class CommitmentFilter(django_filters.FilterSet):
         queryset=Party.objects.all(),
         to_field_name="slug",
         empty_label="All parties",
+        distinct=False,  # a party is on a commitment at most once (a constraint)
     )
     deadline_from = django_filters.DateFilter(
         field_name="deadline",

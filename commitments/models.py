@@ -28,6 +28,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.query import ModelIterable
@@ -725,13 +726,16 @@ class CommitmentQuerySet(models.QuerySet):
 
     def behind_pace(self) -> list["Commitment"]:
         """Measurable commitments with a deadline whose pace is behind, soonest due first.
-        Pace is worked out in Python (progress.py), so only the fields it needs are loaded."""
-        candidates = (
+        Pace is worked out in Python (progress.py), so only the fields it needs are loaded,
+        and only those without a figure of their own fetch their parts' figures."""
+        candidates = list(
             self.filter(target_value__isnull=False, deadline__isnull=False)
             .only(*PACE_FIELDS)
             .with_progress()
-            .with_rollup()
             .order_by("deadline", "title")
+        )
+        prefetch_related_objects(
+            [c for c in candidates if c.latest_progress is None], self._rollup_prefetch()
         )
         return [commitment for commitment in candidates if commitment.pace == Pace.BEHIND]
 
@@ -749,17 +753,16 @@ class CommitmentQuerySet(models.QuerySet):
 
     def with_rollup(self):
         """Prefetch `counting_children`: public children that count toward the target."""
+        return self.prefetch_related(self._rollup_prefetch())
+
+    def _rollup_prefetch(self) -> Prefetch:
         children = Commitment.objects.public()
         if day := self._standing_day():
             children = children.standing_on(day)
-        return self.prefetch_related(
-            Prefetch(
-                "children",
-                queryset=children.filter(counts_toward_parent=True)
-                .with_progress()
-                .order_by("title"),
-                to_attr="counting_children",
-            )
+        return Prefetch(
+            "children",
+            queryset=children.filter(counts_toward_parent=True).with_progress().order_by("title"),
+            to_attr="counting_children",
         )
 
     def for_listing(self):
