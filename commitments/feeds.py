@@ -16,6 +16,13 @@ FEED_LENGTH = 50
 class UpdatesFeed(Feed):
     feed_type = Atom1Feed
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed writer adds thousands of small pieces to the response, which the server
+        # would send one by one (and the cache would keep one by one): join them once.
+        response.content = response.content
+        return response
+
     def title(self):
         return f"{settings.SITE_NAME}: published updates"
 

@@ -142,6 +142,14 @@ def test_atom_feeds_parse_and_link_back(client):
     assert "/commitments/chandrayaan-5/feed.atom" in page
 
 
+@pytest.mark.parametrize("url", ["/feeds/updates.atom", "/commitments/chandrayaan-5/feed.atom"])
+def test_a_feed_is_sent_in_one_piece(client, url):
+    # The feed writer produced thousands of tiny chunks, each sent (and cached) separately.
+    chunks = list(client.get(url))
+    assert len(chunks) == 1
+    assert chunks[0].startswith(b"<?xml")
+
+
 def test_badge_svg(client):
     response = client.get("/commitments/five-lakh-indians-to-japan/badge.svg")
     assert response.status_code == 200
