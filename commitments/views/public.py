@@ -4,8 +4,9 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import EmptyPage
+from django.db import connection
 from django.db.models import Count, F, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,13 @@ from django_tables2.export.views import ExportMixin
 from commitments.badges import badge_svg
 from commitments.charts import portfolio_over_time, progress_chart
 from commitments.context_processors import NUMBER_SYSTEM_COOKIE
-from commitments.exports import SafeTableExport, stream_csv
+from commitments.exports import (
+    PUBLISHED_UPDATE_COLUMNS,
+    SafeTableExport,
+    published_update_csv_postgresql,
+    published_update_rows,
+    stream_csv,
+)
 from commitments.filters import CommitmentFilter
 from commitments.forms import ReportForm
 from commitments.models import Commitment, Party, Sector, StatusUpdate, UpdateStatus
@@ -285,46 +292,17 @@ def set_number_system(request):
 
 @require_GET
 def updates_csv(request):
-    """Every published update, one row each, streamed: constant memory, queries per chunk."""
-    updates = (
-        StatusUpdate.objects.published()
-        .select_related("commitment")
-        .prefetch_related("sources")
-        .order_by("commitment__title", "as_of", "reviewed_at", "pk")
-    )
-    header = [
-        "commitment",
-        "commitment_url",
-        "as_of",
-        "status",
-        "progress_value",
-        "unit",
-        "summary",
-        "published_at",
-        "sources",
-    ]
+    """Every published update, one row each, streamed with flat memory: written by
+    PostgreSQL itself (COPY) there, by Python on SQLite (two queries per 10,000 rows)."""
     base = request.build_absolute_uri("/").rstrip("/")
-
-    def rows():
-        for update in updates.iterator(chunk_size=1000):
-            commitment = update.commitment
-            sources = " | ".join(
-                " — ".join(part for part in (s.publisher, s.title, s.url) if part)
-                for s in update.sources.all()
-            )
-            yield [
-                commitment.title,
-                base + commitment.get_absolute_url(),
-                update.as_of,
-                update.get_status_display(),
-                update.progress_value,
-                commitment.unit_label,
-                update.summary,
-                update.reviewed_at,
-                sources,
-            ]
-
-    return stream_csv("updates.csv", header, rows())
+    if connection.vendor == "postgresql":
+        response = StreamingHttpResponse(
+            published_update_csv_postgresql(base), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="updates.csv"'
+        return response
+    rows = published_update_rows(base)
+    return stream_csv("updates.csv", PUBLISHED_UPDATE_COLUMNS, rows, plain=True)
 
 
 @require_GET

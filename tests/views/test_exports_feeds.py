@@ -7,7 +7,9 @@ import io
 import feedparser
 import openpyxl
 import pytest
+from django.conf import settings
 
+from commitments.exports import published_update_rows
 from commitments.models import Commitment, StatusUpdate
 from tests.factories import (
     make_commitment,
@@ -183,3 +185,36 @@ def test_export_and_feed_queries_do_not_grow(client, django_assert_max_num_queri
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             b"".join(client.get(url))
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the COPY export is PostgreSQL's",
+)
+def test_postgresql_writes_the_same_csv_as_python(client):
+    """On PostgreSQL the database writes the export (COPY); it must match the Python rows."""
+    editor = make_editor()
+    tricky = make_commitment(
+        title="=HYPERLINK(1)", target_value=100, target_unit="other", target_unit_label="MW"
+    )
+    plain = make_commitment(title="apple orchards", target_value=10, target_unit="people")
+    no_publisher = make_source(title="+Bare title", url="", published_on=None)
+    dated = make_source(title="Dated", publisher="MEA", published_on=datetime.date(2025, 9, 1))
+    make_published_update(
+        tricky,
+        by=editor,
+        summary="-5 % drop",
+        progress_value="12.5000",
+        sources=[dated, no_publisher],
+    )
+    make_published_update(plain, by=editor, summary="@mention", progress_value=3)
+    rows_from_python = [list(row) for row in published_update_rows("http://testserver")]
+    response = client.get("/updates/export.csv")
+    written = read_csv(b"".join(response.streaming_content))
+    assert [list(row.values()) for row in written] == rows_from_python
+    mw = next(r for r in written if r["unit"] == "MW")
+    assert mw["commitment"] == "'=HYPERLINK(1)"
+    assert mw["progress_value"] == "12.5"
+    assert mw["summary"] == "'-5 % drop"
+    # Undated sources first, as on the pages; parts that are empty are left out.
+    assert mw["sources"] == f"'+Bare title | MEA — Dated — {dated.url}"
