@@ -1,0 +1,542 @@
+"""The benchmark behind `bench/run` (see README, "Benchmark").
+
+1. Generates the sample portfolio (1,000 commitments, 20,000 updates, seed 1) in its own
+   database: PostgreSQL when one answers on 127.0.0.1:5432, SQLite otherwise.
+2. Starts gunicorn with production settings (DEBUG off, 2 workers, hashed static files) and
+   measures each page with wrk, side by side: a trivial view (the ceiling), the Django admin
+   changelist (what editors would use otherwise), then the public pages, with the public cache
+   off ("cold") and on ("warm").
+3. Streams the CSV export of 100,000+ published updates from a fresh server: rows per second
+   and how much the serving worker's peak memory grows.
+4. On PostgreSQL, the load test (`bench/load.py`): 20 clients for 30 s, half reading public
+   pages, half analysts submitting updates; every submission is counted afterwards.
+
+It prints a table and checks the targets the README states; it exits non-zero if one is missed.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/11"
+
+PAGE_DATA = {"commitments": 1000, "updates": 20000, "seed": 1}
+# Enough updates that more than 100,000 of them are published.
+CSV_DATA = {"commitments": 1000, "updates": 120000, "seed": 2}
+
+# Targets (README, "Benchmark"): public pages at least as fast as the admin changelist
+# uncached, warm-cache pages at least half the trivial view, the CSV export at least
+# 100,000 rows/s with less than 50 MB of peak memory growth.
+WARM_SHARE_OF_TRIVIAL = 0.5
+CSV_ROWS_PER_SECOND = 100_000
+CSV_MEMORY_GROWTH_MB = 50
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    public: bool = True  # served by the public cache when it is on
+    signed_in: bool = False
+
+
+@dataclass
+class Result:
+    page: Page
+    mode: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page (wrk)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL runs")
+    parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--skip-csv", action="store_true")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--load-seconds", type=int, default=30)
+    parser.add_argument("--load-clients", type=int, default=20)
+    args = parser.parse_args()
+
+    if not shutil.which("wrk") and not args.skip_pages:
+        print("wrk is needed: apt-get install -y wrk (bench/run does it when it can)")
+        return 2
+    WORK.mkdir(parents=True, exist_ok=True)
+    postgres = not args.sqlite and _postgres_answers()
+    redis_url = REDIS_URL if _redis_answers() else ""
+    print(_machine(postgres, redis_url))
+    static_root = _collectstatic()
+    missed: list[str] = []
+
+    results: list[Result] = []
+    if not args.skip_pages or not args.skip_load:
+        database = _database("tracker_bench", "bench.sqlite3", postgres)
+        _generate(database, PAGE_DATA)
+        facts = _facts(database)
+    if not args.skip_pages:
+        pages = _pages(facts)
+        for mode, cache_seconds in (("cold", 0), ("warm", 300)):
+            env = _server_env(database, redis_url, static_root, cache_seconds)
+            with gunicorn(env) as port:
+                for page in pages:
+                    results.append(_measure(port, page, mode, args, facts["admin_session"]))
+        print()
+        print(_table(results))
+        missed += _check_pages(results)
+
+    if not args.skip_csv:
+        csv_database = _database("tracker_bench_csv", "bench_csv.sqlite3", postgres)
+        _generate(csv_database, CSV_DATA)
+        env = {**_server_env(csv_database, redis_url, static_root, 300), "WEB_CONCURRENCY": "1"}
+        with gunicorn(env) as port:
+            rows, seconds, growth_mb = _measure_csv(port)
+        rate = rows / seconds
+        print(
+            f"\nStreamed CSV export: {rows:,} rows in {seconds:.2f} s = {rate:,.0f} rows/s; "
+            f"serving worker's peak memory grew {growth_mb:.1f} MB"
+        )
+        if rate < CSV_ROWS_PER_SECOND:
+            missed.append(f"CSV export {rate:,.0f} rows/s < {CSV_ROWS_PER_SECOND:,}")
+        if growth_mb >= CSV_MEMORY_GROWTH_MB:
+            missed.append(f"CSV export memory grew {growth_mb:.1f} MB ≥ {CSV_MEMORY_GROWTH_MB}")
+
+    if not args.skip_load:
+        if not postgres:
+            print("\nLoad test skipped: it runs against PostgreSQL, which is not answering.")
+        else:
+            from load import run_load_test
+
+            env = _server_env(database, redis_url, static_root, 300)
+            with gunicorn(env) as port:
+                report = run_load_test(
+                    port, facts, seconds=args.load_seconds, clients=args.load_clients
+                )
+            counted = _count_submissions(database, report.marker)
+            print(report.summary(counted))
+            missed += report.problems(counted)
+
+    print()
+    if missed:
+        print("Targets missed:\n  " + "\n  ".join(missed))
+        return 1
+    print("All targets met.")
+    return 0
+
+
+# --- the database and its data ------------------------------------------------------------
+
+
+def _postgres_answers() -> bool:
+    return _port_open(5432) and shutil.which("psql") is not None
+
+
+def _redis_answers() -> bool:
+    return _port_open(6379)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _database(pg_name: str, sqlite_name: str, postgres: bool) -> str:
+    """A new, empty database for one data set."""
+    if postgres:
+        for statement in (f"DROP DATABASE IF EXISTS {pg_name}", f"CREATE DATABASE {pg_name}"):
+            subprocess.run(
+                ["psql", POSTGRES_SERVER + "/postgres", "-qc", statement],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        return f"{POSTGRES_SERVER}/{pg_name}"
+    path = WORK / sqlite_name
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _manage(database: str, *args: str, capture: bool = False) -> str:
+    env = {**_base_env(database), "DEBUG": "1"}
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def _generate(database: str, sizes: dict) -> None:
+    started = time.monotonic()
+    _manage(database, "migrate", "--noinput", "-v0")
+    _manage(
+        database,
+        "generate_sample_data",
+        "--commitments",
+        str(sizes["commitments"]),
+        "--updates",
+        str(sizes["updates"]),
+        "--seed",
+        str(sizes["seed"]),
+    )
+    print(f"  (data ready in {time.monotonic() - started:.1f} s)")
+
+
+FACTS_SCRIPT = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Count, Q
+from commitments.models import ANALYST_GROUP, Commitment, User
+
+admin, _ = User.objects.get_or_create(username="bench-admin", is_staff=True, is_superuser=True)
+session = SessionStore()
+session[SESSION_KEY] = str(admin.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
+session.create()
+
+public = Commitment.objects.public()
+twenty = (
+    public.annotate(n=Count("updates", filter=Q(updates__state="published")))
+    .filter(n=20).order_by("pk").values_list("slug", flat=True).first()
+)
+# The largest statuses together, until the filtered list has at least 20 pages of 25.
+counts = sorted(
+    public.values("current_status").annotate(n=Count("pk")).values_list("current_status", "n"),
+    key=lambda pair: -pair[1],
+)
+statuses, total = [], 0
+for status, n in counts:
+    statuses.append(status)
+    total += n
+    if total >= 20 * 25:
+        break
+
+password = "bench-" + "analyst-password"
+analysts = []
+group = Group.objects.get(name=ANALYST_GROUP)
+for i in range(1, 21):
+    user, _ = User.objects.get_or_create(username=f"bench-analyst-{i}")
+    user.set_password(password)
+    user.save()
+    user.groups.add(group)
+    analysts.append(user.username)
+print(json.dumps({
+    "admin_session": session.session_key,
+    "detail_slug": twenty,
+    "statuses": statuses,
+    "filtered_count": total,
+    "analysts": analysts,
+    "analyst_password": password,
+    "commitment_slugs": list(public.order_by("pk").values_list("slug", flat=True)),
+    "sector_slugs": list(public.values_list("sector__slug", flat=True).distinct()),
+}))
+"""
+
+
+def _facts(database: str) -> dict:
+    output = _manage(database, "shell", "-c", FACTS_SCRIPT, capture=True)
+    facts = json.loads(output.strip().splitlines()[-1])
+    if not facts["detail_slug"]:
+        raise SystemExit("The sample data has no commitment with exactly 20 published updates.")
+    return facts
+
+
+def _count_submissions(database: str, marker: str) -> int:
+    script = (
+        "from commitments.models import StatusUpdate; "
+        f"print(StatusUpdate.objects.filter(summary__startswith={marker!r}, "
+        "state='submitted').count())"
+    )
+    return int(_manage(database, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def _base_env(database: str) -> dict:
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DATABASE_URL": database,
+        "SECRET_KEY": SECRET_KEY,
+    }
+
+
+def _server_env(database: str, redis_url: str, static_root: Path, cache_seconds: int) -> dict:
+    return {
+        **_base_env(database),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BEHIND_PROXY": "1",  # wrk speaks as the TLS-terminating proxy would
+        "CONN_MAX_AGE": "600",
+        "STATIC_ROOT": str(static_root),
+        "REDIS_URL": redis_url,
+        "PUBLIC_CACHE_SECONDS": str(cache_seconds),
+        "WEB_CONCURRENCY": "2",
+    }
+
+
+def _collectstatic() -> Path:
+    static_root = WORK / "static"
+    env = {**_base_env("sqlite:///unused"), "DEBUG": "0", "STATIC_ROOT": str(static_root)}
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    return static_root
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict):
+    """gunicorn with the repository's config file, on a free port; yields the port."""
+    port = _free_port()
+    log = open(WORK / "gunicorn.log", "a")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [GUNICORN, "-c", "tracker/gunicorn.conf.py", "tracker.wsgi"],
+        cwd=ROOT,
+        env={**env, "BIND": f"127.0.0.1:{port}"},
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        _wait_healthy(port)
+        gunicorn.master_pid = process.pid
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _request(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+    )
+    if cookie:
+        request.add_header("Cookie", cookie)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, response.read()
+
+
+def _wait_healthy(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if _request(port, "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer on port {port}: see {WORK / 'gunicorn.log'}")
+
+
+def _worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def _memory_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+def _pages(facts: dict) -> list[Page]:
+    filtered = "&".join(f"status={status}" for status in facts["statuses"])
+    return [
+        Page("trivial view (robots.txt)", "/robots.txt", public=False),
+        Page("admin changelist", "/admin/commitments/commitment/", public=False, signed_in=True),
+        Page("dashboard", "/"),
+        Page("list, page 1", f"/commitments/?{filtered}&sort=-progress"),
+        Page("list, page 20", f"/commitments/?{filtered}&sort=-progress&page=20"),
+        Page("detail, 20 updates", f"/commitments/{facts['detail_slug']}/"),
+        Page("API list", "/api/commitments/"),
+        Page("Atom feed", "/feeds/updates.atom"),
+    ]
+
+
+def _measure(port: int, page: Page, mode: str, args, admin_session: str) -> Result:
+    cookie = f"sessionid={admin_session}" if page.signed_in else ""
+    status, _ = _request(port, page.path, cookie)
+    if status != 200:
+        raise SystemExit(f"{page.path} answered {status}")
+    command = [
+        "wrk",
+        "--latency",
+        f"-t{min(2, args.connections)}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "-H",
+        "X-Forwarded-Proto: https",
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    url = f"http://127.0.0.1:{port}{page.path}"
+    # Two seconds unmeasured first: both workers warm (and, when on, the cache filled).
+    warm_up = [arg if not arg.startswith("-d") else "-d2s" for arg in command]
+    subprocess.run([*warm_up, url], check=True, capture_output=True)
+    output = subprocess.run(
+        [*command, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result = _parse_wrk(output, page, mode)
+    print(
+        f"  {mode:4} {page.name:28} {result.requests_per_second:8.1f} req/s  "
+        f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms"
+        + (f"  ERRORS {result.errors}" if result.errors else "")
+    )
+    return result
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def _parse_wrk(output: str, page: Page, mode: str) -> Result:
+    percentile = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)\s*$", output, re.MULTILINE))
+    if "50" not in percentile:
+        raise SystemExit(f"wrk gave no latencies for {page.path}:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    errors += sum(
+        int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output, re.IGNORECASE)
+    )
+    return Result(
+        page=page,
+        mode=mode,
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50_ms=_milliseconds(percentile["50"]),
+        p99_ms=_milliseconds(percentile["99"]),
+        errors=errors,
+    )
+
+
+def _measure_csv(port: int) -> tuple[int, float, float]:
+    """Download the whole export from a one-worker server; the worker's peak memory growth
+    is its peak RSS afterwards less its RSS before (the peak is reset first when Linux
+    allows it, otherwise the figure can only overstate)."""
+    for path in ("/", "/commitments/", "/api/updates/"):
+        _request(port, path)
+    (worker,) = _worker_pids(gunicorn.master_pid)
+    with suppress(OSError):
+        Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset the peak (VmHWM)
+    before = _memory_kb(worker, "VmRSS")
+    started = time.monotonic()
+    rows = -1  # the header
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/updates/export.csv", headers={"X-Forwarded-Proto": "https"}
+    )
+    with urllib.request.urlopen(request, timeout=600) as response:
+        for _ in response:
+            rows += 1
+    seconds = time.monotonic() - started
+    growth_kb = max(_memory_kb(worker, "VmHWM") - before, 0)
+    return rows, seconds, growth_kb / 1024
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+
+def _machine(postgres: bool, redis_url: str) -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    total = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
+    database = "PostgreSQL" if postgres else "SQLite"
+    cache = "Redis" if redis_url else "local memory"
+    return (
+        f"Machine: {os.cpu_count()} cores ({cpu}), {total} GiB, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}; "
+        f"{database}, {cache} cache; gunicorn 2 sync workers; wrk on the same machine."
+    )
+
+
+def _table(results: list[Result]) -> str:
+    def find(name, mode):
+        return next(r for r in results if r.page.name.startswith(name) and r.mode == mode)
+
+    lines = [
+        "| Page | Cache | req/s | p50 ms | p99 ms | × trivial | × admin |",
+        "|---|---|--:|--:|--:|--:|--:|",
+    ]
+    for result in results:
+        trivial = find("trivial", result.mode).requests_per_second
+        admin = find("admin", result.mode).requests_per_second
+        lines.append(
+            f"| {result.page.name} | {result.mode if result.page.public else '—'} "
+            f"| {result.requests_per_second:,.0f} | {result.p50_ms:.1f} | {result.p99_ms:.1f} "
+            f"| {result.requests_per_second / trivial:.2f} "
+            f"| {result.requests_per_second / admin:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def _check_pages(results: list[Result]) -> list[str]:
+    missed = []
+    by_key = {(r.page.name, r.mode): r for r in results}
+    admin = by_key[("admin changelist", "cold")].requests_per_second
+    trivial = by_key[("trivial view (robots.txt)", "warm")].requests_per_second
+    for result in results:
+        if result.errors:
+            missed.append(f"{result.page.name} ({result.mode}): {result.errors} errors")
+        if not result.page.public:
+            continue
+        uncached_page = result.page.name.split(",")[0] in ("dashboard", "list", "detail")
+        if result.mode == "cold" and uncached_page and result.requests_per_second < admin:
+            missed.append(
+                f"{result.page.name} uncached: {result.requests_per_second:,.0f} req/s "
+                f"< admin changelist {admin:,.0f}"
+            )
+        if result.mode == "warm" and result.requests_per_second < WARM_SHARE_OF_TRIVIAL * trivial:
+            missed.append(
+                f"{result.page.name} warm: {result.requests_per_second:,.0f} req/s "
+                f"< half the trivial view's {trivial:,.0f}"
+            )
+    return missed
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    sys.exit(main())
