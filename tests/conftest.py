@@ -10,9 +10,13 @@ def empty_cache():
     # The public cache lives in the process (or Redis); each test starts without it.
     from django.core.cache import cache
 
+    from commitments.cache import local_copies
+
     cache.clear()
+    local_copies.clear()
     yield
     cache.clear()
+    local_copies.clear()
 
 
 @pytest.fixture(autouse=True)

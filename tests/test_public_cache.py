@@ -150,3 +150,22 @@ def test_the_status_chart_is_computed_once_per_change(client, seeded, settings, 
     make_published_update(chandrayaan, by=other_editor, status="delayed")
     chart = client.get("/").context["portfolio"]
     assert chart["table"][-1]["counts"]["delayed"] == 1
+
+
+def test_local_copies_are_private_objects_of_one_generation():
+    from django.http import HttpResponse
+
+    from commitments.cache import LocalCopies
+
+    copies = LocalCopies(size=2)
+    copies.put("a", 7, HttpResponse(b"page a"))
+    first, second = copies.get("a", 7), copies.get("a", 7)
+    assert first.content == second.content == b"page a"
+    first["X-Added-By-Middleware"] = "1"
+    assert "X-Added-By-Middleware" not in second  # each request gets its own object
+    assert copies.get("a", 8) is None  # the generation moved on: gone
+    assert copies.get("a", 7) is None
+    for name in ("b", "c", "d"):
+        copies.put(name, 1, HttpResponse(name))
+    assert copies.get("b", 1) is None  # the least recently used went first
+    assert copies.get("d", 1).content == b"d"
