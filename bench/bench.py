@@ -69,7 +69,8 @@ class Result:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per page (wrk)")
+    parser.add_argument("--duration", type=int, default=12, help="seconds per page (wrk)")
+    parser.add_argument("--rounds", type=int, default=3, help="turns round the pages")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL runs")
     parser.add_argument("--skip-pages", action="store_true")
@@ -99,8 +100,7 @@ def main() -> int:
         for mode, cache_seconds in (("cold", 0), ("warm", 300)):
             env = _server_env(database, redis_url, static_root, cache_seconds)
             with gunicorn(env) as port:
-                for page in pages:
-                    results.append(_measure(port, page, mode, args, facts["admin_session"]))
+                results += _measure_pages(port, pages, mode, args, facts["admin_session"])
         print()
         print(_table(results))
         missed += _check_pages(results)
@@ -393,39 +393,42 @@ def _pages(facts: dict) -> list[Page]:
     ]
 
 
-def _measure(port: int, page: Page, mode: str, args, admin_session: str) -> Result:
-    cookie = f"sessionid={admin_session}" if page.signed_in else ""
-    status, _ = _request(port, page.path, cookie)
-    if status != 200:
-        raise SystemExit(f"{page.path} answered {status}")
-    command = [
-        "wrk",
-        "--latency",
-        f"-t{min(2, args.connections)}",
-        f"-c{args.connections}",
-        f"-d{args.duration}s",
-        "-H",
-        "X-Forwarded-Proto: https",
-    ]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    url = f"http://127.0.0.1:{port}{page.path}"
-    # Two seconds unmeasured first: both workers warm (and, when on, the cache filled).
-    warm_up = [arg if not arg.startswith("-d") else "-d2s" for arg in command]
-    subprocess.run([*warm_up, url], check=True, capture_output=True)
-    output = subprocess.run(
-        [*command, url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result = _parse_wrk(output, page, mode)
-    print(
-        f"  {mode:4} {page.name:28} {result.requests_per_second:8.1f} req/s  "
-        f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms"
-        + (f"  ERRORS {result.errors}" if result.errors else "")
-    )
-    return result
+def _measure_pages(port: int, pages: list[Page], mode: str, args, admin_session: str):
+    """Each page in turn, `--rounds` times round the list, and the round with the median
+    throughput kept: this machine's speed drifts by a fifth from minute to minute, and taking
+    turns lets every page see the same drift."""
+
+    def wrk(page: Page, seconds: float) -> str:
+        command = ["wrk", "--latency", f"-t{min(2, args.connections)}", f"-c{args.connections}"]
+        command += [f"-d{seconds}s", "-H", "X-Forwarded-Proto: https"]
+        if page.signed_in:
+            command += ["-H", f"Cookie: sessionid={admin_session}"]
+        url = f"http://127.0.0.1:{port}{page.path}"
+        return subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+
+    for page in pages:
+        cookie = f"sessionid={admin_session}" if page.signed_in else ""
+        status, _ = _request(port, page.path, cookie)
+        if status != 200:
+            raise SystemExit(f"{page.path} answered {status}")
+        wrk(page, 2)  # unmeasured: both workers warm (and, when on, the cache filled)
+    rounds: dict[str, list[Result]] = {page.name: [] for page in pages}
+    seconds = max(1, round(args.duration / args.rounds))
+    for _ in range(args.rounds):
+        for page in pages:
+            rounds[page.name].append(_parse_wrk(wrk(page, seconds), page, mode))
+    results = []
+    for page in pages:
+        ordered = sorted(rounds[page.name], key=lambda r: r.requests_per_second)
+        result = ordered[len(ordered) // 2]
+        result.errors = sum(r.errors for r in ordered)
+        print(
+            f"  {mode:4} {page.name:28} {result.requests_per_second:8.1f} req/s  "
+            f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms"
+            + (f"  ERRORS {result.errors}" if result.errors else "")
+        )
+        results.append(result)
+    return results
 
 
 def _milliseconds(text: str) -> float:

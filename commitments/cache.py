@@ -20,7 +20,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 from commitments.context_processors import NUMBER_SYSTEM_COOKIE
 
@@ -138,6 +138,7 @@ def cache_public(view):
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.streaming and not response.cookies:
+            set_response_etag(response)  # once, not on every hit (ConditionalGetMiddleware)
             cache.set(key, (generation, response), settings.PUBLIC_CACHE_SECONDS)
             if remote:
                 local_copies.put(key, generation, response)
