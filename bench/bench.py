@@ -404,7 +404,9 @@ def _measure_pages(port: int, pages: list[Page], mode: str, args, admin_session:
         if page.signed_in:
             command += ["-H", f"Cookie: sessionid={admin_session}"]
         url = f"http://127.0.0.1:{port}{page.path}"
-        return subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+        output = subprocess.run([*command, url], check=True, capture_output=True, text=True)
+        _drain(port)
+        return output.stdout
 
     for page in pages:
         cookie = f"sessionid={admin_session}" if page.signed_in else ""
@@ -429,6 +431,18 @@ def _measure_pages(port: int, pages: list[Page], mode: str, args, admin_session:
         )
         results.append(result)
     return results
+
+
+def _drain(port: int, seconds: float = 10) -> None:
+    """Wait until the workers have finished what wrk left queued (slow pages leave seconds
+    of work), so the next page is not measured behind it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        _request(port, "/robots.txt")
+        if time.monotonic() - started < 0.02:
+            return
+        time.sleep(0.1)
 
 
 def _milliseconds(text: str) -> float:

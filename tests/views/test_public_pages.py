@@ -242,3 +242,13 @@ def test_unpublished_updates_never_reach_public_pages(client, state, editor):
     assert "Achieved" not in client.get(f"/commitments/{public.slug}/badge.svg").content.decode()
     assert client.get("/commitments/hidden-pledge/").status_code == 404
     assert Commitment.objects.get(slug="public-pledge").current_status == "announced"
+
+
+def test_robots_txt_keeps_crawlers_off_the_signed_in_parts(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    rules = response.content.decode().splitlines()
+    assert "User-agent: *" in rules
+    for path in ("/accounts/", "/admin/", "/review/", "/workspace/"):
+        assert f"Disallow: {path}" in rules
+    assert "Disallow: /" not in rules  # the public pages stay open
