@@ -123,7 +123,7 @@ def main() -> int:
 
     if not args.skip_load:
         if not postgres:
-            print("\nLoad test skipped: it runs against PostgreSQL, which is not answering.")
+            print("\nLoad test skipped: it runs against PostgreSQL (--sqlite, or none answering).")
         else:
             from load import run_load_test
 
