@@ -133,7 +133,7 @@ class StatusUpdateForm(VersionCheckedForm):
 
     def _source_choices(self, user):
         """Sources the analyst may cite: the public ones and their own, never others' drafts."""
-        visible = Source.objects.filter(Q(pk__in=Source.objects.public()) | Q(added_by=user))
+        visible = Source.objects.visible_to(user)
         shown = Q(status_updates__commitment=self.instance.commitment)
         if self.instance.pk:
             shown |= Q(status_updates=self.instance)

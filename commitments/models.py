@@ -240,10 +240,18 @@ class Sector(models.Model):
 class SourceQuerySet(models.QuerySet):
     def public(self):
         """Sources cited by at least one published update: the only ones the public sees."""
+        return self.filter(self._cited_publicly())
+
+    def visible_to(self, user):
+        """What an analyst may cite: the public sources and the ones they added."""
+        return self.filter(self._cited_publicly() | Q(added_by=user))
+
+    @staticmethod
+    def _cited_publicly() -> Exists:
         cited = StatusUpdate.sources.through.objects.filter(
             source=OuterRef("pk"), statusupdate__state=StatusUpdate.State.PUBLISHED
         )
-        return self.filter(Exists(cited))
+        return Exists(cited)
 
 
 class Source(models.Model):
