@@ -148,7 +148,16 @@ def main() -> int:
 
 
 def _postgres_answers() -> bool:
-    return _port_open(5432) and shutil.which("psql") is not None
+    """PostgreSQL on 127.0.0.1:5432 that lets user postgres in without a password."""
+    if not _port_open(5432) or shutil.which("psql") is None:
+        return False
+    check = subprocess.run(
+        ["psql", POSTGRES_SERVER + "/postgres", "-tAc", "SELECT 1"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PGCONNECT_TIMEOUT": "3"},
+    )
+    return check.returncode == 0
 
 
 def _redis_answers() -> bool:
