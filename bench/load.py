@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 
 
 class Client:
-    """One visitor: keeps its cookies and speaks as if through the TLS-terminating proxy."""
+    """One visitor of a local server: keeps its cookies (Secure ones too, as the proxy would
+    hand them to a browser over HTTPS) and speaks as if through the TLS-terminating proxy.
+    Also used by tests/test_multi_server.py."""
 
     def __init__(self, port: int):
+        self.port = port
         self.host = f"127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
 
@@ -43,6 +46,20 @@ class Client:
             for name, morsel in http.cookies.SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
         return response.status, text
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self.request("GET", path)
+
+    def submit_form(self, page: str, action: str, data: dict) -> tuple[int, str]:
+        """GET `page`, then POST its hidden fields (CSRF token, …) and `data` to `action`."""
+        status, html = self.get(page)
+        if status != 200:
+            return status, html
+        return self.request("POST", action, {**_hidden_fields(html), **data})
+
+    def sign_in(self, username: str, password: str) -> tuple[int, str]:
+        login = "/accounts/login/"
+        return self.submit_form(login, login, {"username": username, "password": password})
 
 
 def _hidden_fields(html: str) -> dict[str, str]:
@@ -132,9 +149,7 @@ def _analyst(
 ) -> None:
     rng = random.Random(seed)
     client = Client(port)
-    status, html = client.request("GET", "/accounts/login/")
-    form = {**_hidden_fields(html), "username": username, "password": password}
-    status, _ = client.request("POST", "/accounts/login/", form)
+    status, _ = client.sign_in(username, password)
     if status != 302:
         tally.error(f"{username} could not sign in: {status}")
         return

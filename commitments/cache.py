@@ -116,7 +116,8 @@ def cache_public(view):
         if settings.PUBLIC_CACHE_SECONDS <= 0:  # the public cache is turned off
             return view(request, *args, **kwargs)
         variant = request.COOKIES.get(NUMBER_SYSTEM_COOKIE, "")
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # The whole address: feeds and the API write absolute links with the host asked for.
+        digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         key = f"public:page:{variant}:{digest}"
         remote = _shared_cache_is_remote()
         if remote:

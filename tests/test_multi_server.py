@@ -6,22 +6,19 @@ The servers run with production settings (DEBUG off) behind a pretend proxy: req
 `X-Forwarded-Proto: https`, as the reverse proxy of the Deploy section would add.
 """
 
-import http.client
-import http.cookies
 import os
-import re
 import secrets
 import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import pytest
 from django.conf import global_settings, settings
 from django.db import connection
 
+from bench.load import Client
 from commitments.models import StatusUpdate
 from tests.factories import (
     make_analyst,
@@ -42,54 +39,6 @@ pytestmark = [
         reason="several app servers share PostgreSQL: run with DATABASE_URL=postgres://…",
     ),
 ]
-
-
-class Browser:
-    """A minimal HTTP client for one server: keeps cookies (Secure ones too, as the proxy
-    would hand them to a browser over HTTPS) and speaks as if through the proxy."""
-
-    def __init__(self, port: int):
-        self.host = f"127.0.0.1:{port}"
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        headers = {"Host": self.host, "X-Forwarded-Proto": "https"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"https://{self.host}"
-        conn = http.client.HTTPConnection(self.host, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode()
-        finally:
-            conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in http.cookies.SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, text
-
-    def new_visitor(self) -> "Browser":
-        return Browser(int(self.host.rsplit(":", 1)[1]))
-
-    def get(self, path: str):
-        return self.request("GET", path)
-
-    def post_form(self, page: str, action: str, data: dict):
-        """GET `page` for a CSRF token, then POST `data` to `action` as its form would."""
-        status, _, html = self.get(page)
-        assert status == 200, (page, status)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        return self.request("POST", action, {"csrfmiddlewaretoken": token, **data})
-
-    def sign_in(self, username: str, password: str):
-        return self.post_form(
-            "/accounts/login/", "/accounts/login/", {"username": username, "password": password}
-        )
 
 
 def _free_port() -> int:
@@ -164,7 +113,7 @@ def servers(static_root, shared_redis, roles):
                 stderr=subprocess.DEVNULL,
             )
         )
-        browsers.append(Browser(port))
+        browsers.append(Client(port))
     try:
         for browser in browsers:
             _wait_until_healthy(browser)
@@ -176,11 +125,11 @@ def servers(static_root, shared_redis, roles):
             process.wait(timeout=30)
 
 
-def _wait_until_healthy(browser: Browser, seconds: float = 30):
+def _wait_until_healthy(browser: Client, seconds: float = 30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            status, _, _ = browser.get("/healthz")
+            status, _ = browser.get("/healthz")
         except OSError:
             status = None
         if status == 200:
@@ -211,27 +160,27 @@ def test_publication_through_one_server_shows_on_the_other(
 
     # Both servers have the page in the shared cache, without the update under review.
     for server in (second, first, second):
-        status, _, html = server.get(page)
+        status, html = server.get(page)
         assert status == 200
         assert "An earlier published step." in html
         assert "Fresh news from the other server." not in html
     assert shared_redis.keys("*public:page:*"), "the page was not kept in the shared Redis"
 
-    editor_on_first = first.new_visitor()
-    status, _, _ = editor_on_first.sign_in("eddie", PASSWORD)
+    editor_on_first = Client(first.port)
+    status, _ = editor_on_first.sign_in("eddie", PASSWORD)
     assert status == 302, "the editor could not sign in"
-    status, _, _ = editor_on_first.post_form("/review/", f"/updates/{pending.pk}/publish/", {})
+    status, _ = editor_on_first.submit_form("/review/", f"/updates/{pending.pk}/publish/", {})
     assert status == 302
     pending.refresh_from_db()
     assert pending.state == StatusUpdate.State.PUBLISHED
 
     # The very next anonymous request to the other server shows it: page, feed and API.
-    status, _, html = second.get(page)
+    status, html = second.get(page)
     assert status == 200
     assert "Fresh news from the other server." in html
-    _, _, feed = second.get("/feeds/updates.atom")
+    _, feed = second.get("/feeds/updates.atom")
     assert "Fresh news from the other server." in feed
-    _, _, api = second.get("/api/updates/?commitment=shared-truth")
+    _, api = second.get("/api/updates/?commitment=shared-truth")
     assert "Fresh news from the other server." in api
 
 
@@ -242,12 +191,12 @@ def test_a_lockout_recorded_by_one_server_holds_on_the_other(servers, real_passw
     user.save()
 
     for _ in range(5):
-        status, _, html = first.sign_in("lockme", "wrong-" + secrets.token_hex(4))
+        status, html = first.sign_in("lockme", "wrong-" + secrets.token_hex(4))
     assert status == 429
     assert "Too many failed attempts" in html
 
     # The right password, on the other server: still locked out, and not signed in.
-    status, _, html = second.sign_in("lockme", PASSWORD)
+    status, html = second.sign_in("lockme", PASSWORD)
     assert status == 429
     assert "sessionid" not in second.cookies
 
@@ -255,6 +204,6 @@ def test_a_lockout_recorded_by_one_server_holds_on_the_other(servers, real_passw
     other = make_analyst("freeuser")
     other.set_password(PASSWORD)
     other.save()
-    status, _, _ = second.sign_in("freeuser", PASSWORD)
+    status, _ = second.sign_in("freeuser", PASSWORD)
     assert status == 302
     assert "sessionid" in second.cookies

@@ -169,3 +169,12 @@ def test_local_copies_are_private_objects_of_one_generation():
         copies.put(name, 1, HttpResponse(name))
     assert copies.get("b", 1) is None  # the least recently used went first
     assert copies.get("d", 1).content == b"d"
+
+
+def test_each_host_name_has_its_own_copy(client, seeded, settings):
+    settings.ALLOWED_HOSTS = ["tracker.example.org", "mirror.example.net"]
+    first = client.get("/feeds/updates.atom", HTTP_HOST="tracker.example.org").content
+    second = client.get("/feeds/updates.atom", HTTP_HOST="mirror.example.net").content
+    assert b"http://tracker.example.org/" in first
+    assert b"http://mirror.example.net/" in second
+    assert b"tracker.example.org" not in second

@@ -4,9 +4,8 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import EmptyPage
-from django.db import connection
 from django.db.models import Count, F, Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,10 +24,8 @@ from commitments.badges import badge_svg
 from commitments.charts import portfolio_over_time, progress_chart
 from commitments.context_processors import NUMBER_SYSTEM_COOKIE
 from commitments.exports import (
-    PUBLISHED_UPDATE_COLUMNS,
     SafeTableExport,
-    published_update_csv_postgresql,
-    published_update_rows,
+    published_updates_csv,
     stream_csv,
 )
 from commitments.filters import CommitmentFilter
@@ -292,17 +289,8 @@ def set_number_system(request):
 
 @require_GET
 def updates_csv(request):
-    """Every published update, one row each, streamed with flat memory: written by
-    PostgreSQL itself (COPY) there, by Python on SQLite (a query per 2,000 rows)."""
-    base = request.build_absolute_uri("/").rstrip("/")
-    if connection.vendor == "postgresql":
-        response = StreamingHttpResponse(
-            published_update_csv_postgresql(base), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="updates.csv"'
-        return response
-    rows = published_update_rows(base)
-    return stream_csv("updates.csv", PUBLISHED_UPDATE_COLUMNS, rows, plain=True)
+    """Every published update, one row each (see `published_updates_csv`)."""
+    return published_updates_csv(request.build_absolute_uri("/").rstrip("/"))
 
 
 @require_GET
