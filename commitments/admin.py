@@ -4,14 +4,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from commitments import rules
 from commitments.forms import VersionCheckedForm
 from commitments.models import (
     Commitment,
@@ -24,6 +26,7 @@ from commitments.models import (
     StatusUpdate,
     User,
 )
+from commitments.rules import Action
 
 
 def status_badge(status: str, label: str):
@@ -52,33 +55,59 @@ class CommitmentPartyInline(admin.TabularInline):
     extra = 0
 
 
-class StatusUpdateInlineForm(VersionCheckedForm):
-    class Meta:
-        model = StatusUpdate
-        fields = ["as_of", "status", "progress_value", "summary", "sources"]
-
-
 class StatusUpdateInline(admin.TabularInline):
+    """The commitment's updates, read only: an update is changed on its own page (or the
+    site's), where commitments/rules.py decides who may do what."""
+
     model = StatusUpdate
-    form = StatusUpdateInlineForm
-    fields = [
-        "as_of",
-        "status",
-        "progress_value",
-        "summary",
-        "sources",
-        "state",
-        "author",
-        "loaded_version",
-    ]
-    readonly_fields = ["state", "author"]
-    autocomplete_fields = ["sources"]
+    fields = ["as_of", "status", "progress_value", "summary", "state", "kind", "author"]
+    readonly_fields = fields
     ordering = ["-as_of", "-pk"]
     show_change_link = True
     extra = 0
+    max_num = 0
+    can_delete = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).visible_to(request.user).select_related("author")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyHistoryMixin:
+    """History is a record, not a way back: no revert (it would bypass review), and a
+    malformed history address is a 404, not an error."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404("No such object.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not str(object_id).isdigit() or not str(version_id).isdigit():
+            raise Http404("No such version.")
+        if request.method != "GET":
+            raise PermissionDenied(
+                "Reverting from history is turned off: change the record through its form."
+            )
+        obj = self.get_object(request, object_id)
+        if obj is None and not self.model.history.filter(
+            id=object_id, history_id=version_id
+        ).exists():
+            raise Http404("No such version.")
+        if obj is not None and not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
 class CommitmentAdminForm(VersionCheckedForm):
@@ -88,7 +117,7 @@ class CommitmentAdminForm(VersionCheckedForm):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     form = CommitmentAdminForm
     list_display = [
         "title",
@@ -184,19 +213,15 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     def description_preview(self, obj):
         return obj.description_html or "—"
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not StatusUpdate:
-            return super().save_formset(request, form, formset, change)
-        updates = formset.save(commit=False)
-        for update in updates:
-            if update.pk is None:
-                update.author = request.user
-            update.save()
-        for update in formset.deleted_objects:
-            update.delete()
-        formset.save_m2m()
-        # An edited or deleted published update may change the current status.
-        form.instance.refresh_current_status()
+    def has_delete_permission(self, request, obj=None):
+        """A commitment the public has seen is never deleted: its record stays."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.latest_update_id is None)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        public = [f"{obj} — public: never deleted" for obj in objs if obj.latest_update_id]
+        return deleted, counts, perms_needed, [*protected, *public]
 
 
 class StatusUpdateAdminForm(VersionCheckedForm):
@@ -206,8 +231,8 @@ class StatusUpdateAdminForm(VersionCheckedForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.is_published and not cleaned.get("sources"):
-            raise ValidationError("A published update must keep at least one source.")
+        if self.instance.is_revision and not self.instance.correction_note:
+            raise ValidationError("Open corrections and retractions on the site.")
         return cleaned
 
 
@@ -219,7 +244,10 @@ class RejectForm(forms.Form):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SimpleHistoryAdmin):
+class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    """Every permission here is asked of commitments/rules.py, object by object: the admin
+    can do nothing the site forbids. Another person's draft is not listed at all."""
+
     form = StatusUpdateAdminForm
     list_display = [
         "summary",
@@ -228,17 +256,21 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
         "status_display",
         "progress_value",
         "state",
+        "kind",
         "author",
         "reviewer",
         "reviewed_at",
     ]
-    list_filter = ["state", "status", "commitment__sector", "as_of"]
+    list_filter = ["state", "kind", "status", "commitment__sector", "as_of"]
     search_fields = ["summary", "body", "commitment__title"]
     autocomplete_fields = ["commitment", "sources"]
     date_hierarchy = "as_of"
     list_select_related = ["commitment", "author", "reviewer"]
     readonly_fields = [
         "state",
+        "kind",
+        "corrects",
+        "correction_note",
         "author",
         "submitted_at",
         "reviewer",
@@ -254,6 +286,9 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
             {
                 "fields": [
                     "state",
+                    "kind",
+                    "corrects",
+                    "correction_note",
                     "author",
                     "submitted_at",
                     "reviewer",
@@ -273,37 +308,61 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
     def body_preview(self, obj):
         return obj.body_html or "—"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or rules.can(request.user, Action.VIEW, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or rules.can(request.user, Action.EDIT, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or rules.can(request.user, Action.DELETE, obj))
+
     def has_publish_permission(self, request):
-        return request.user.has_perm("commitments.publish_statusupdate")
+        return rules.is_editor(request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """"Delete selected" asks the rules for each update: the others are listed as
+        protected and nothing is deleted."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = [
+            f"{obj} — {rules.decide(request.user, Action.DELETE, obj)}"
+            for obj in objs
+            if not rules.can(request.user, Action.DELETE, obj)
+        ]
+        return deleted, counts, perms_needed, [*protected, *refused]
 
     def save_model(self, request, obj, form, change):
-        moved_from = None
-        if change and "commitment" in form.changed_data:
-            moved_from = Commitment.objects.get(pk=form.initial["commitment"])
         if not change:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
-        # Editing a published update (or moving it) may change a commitment's current status.
-        if obj.is_published:
-            obj.commitment.refresh_current_status()
-        if moved_from:
-            moved_from.refresh_current_status()
+        else:
+            rules.require(request.user, Action.EDIT, obj)
+        try:
+            super().save_model(request, obj, form, change)
+        except ValidationError as error:  # the model's last word (e.g. published meanwhile)
+            raise PermissionDenied(" ".join(error.messages)) from error
 
     def delete_model(self, request, obj):
-        commitment = obj.commitment
+        rules.require(request.user, Action.DELETE, obj)
         super().delete_model(request, obj)
-        commitment.refresh_current_status()
 
     def delete_queryset(self, request, queryset):
-        commitments = list(Commitment.objects.filter(updates__in=queryset).distinct())
+        for update in queryset:
+            rules.require(request.user, Action.DELETE, update)
         super().delete_queryset(request, queryset)
-        for commitment in commitments:
-            commitment.refresh_current_status()
 
-    def _apply(self, request, queryset, step, done):
+    def _apply(self, request, queryset, action, step, done):
         count = 0
         for update in queryset.select_related("commitment"):
+            reason = rules.decide(request.user, action, update)
             try:
+                if reason is not None:
+                    raise ValidationError(reason)
                 step(update)
             except ValidationError as error:
                 self.message_user(
@@ -316,31 +375,68 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Submit selected updates for review")
     def submit_for_review(self, request, queryset):
-        self._apply(request, queryset, lambda update: update.submit(), "submitted for review")
+        self._apply(
+            request,
+            queryset,
+            Action.SUBMIT,
+            lambda update: update.submit(by=request.user),
+            "submitted for review",
+        )
 
-    @admin.action(description="Publish selected updates", permissions=["publish"])
+    def _reviewed_versions(self, request) -> dict[int, int]:
+        """{pk: version} as shown on the confirmation page the editor read."""
+        versions = {}
+        for key, value in request.POST.items():
+            if key.startswith("version-") and key[8:].isdigit() and value.isdigit():
+                versions[int(key[8:])] = int(value)
+        return versions
+
+    def _confirm(self, request, queryset, title, form=None, action="publish_updates"):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset.select_related("commitment", "author").prefetch_related(
+                "sources"
+            ),
+            "form": form,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/commitments/statusupdate/review.html", context)
+
+    @admin.action(description="Publish selected updates…", permissions=["publish"])
     def publish_updates(self, request, queryset):
-        self._apply(request, queryset, lambda update: update.publish(request.user), "published")
+        """Shows what will be published first; publishes only the versions shown."""
+        if "apply" not in request.POST:
+            return self._confirm(request, queryset, "Publish updates")
+        versions = self._reviewed_versions(request)
+        self._apply(
+            request,
+            queryset,
+            Action.PUBLISH,
+            lambda update: update.publish(request.user, version=versions.get(update.pk, -1)),
+            "published",
+        )
+        return None
 
     @admin.action(description="Reject selected updates…", permissions=["publish"])
     def reject_updates(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             comment = form.cleaned_data["comment"]
+            versions = self._reviewed_versions(request)
             self._apply(
-                request, queryset, lambda update: update.reject(request.user, comment), "rejected"
+                request,
+                queryset,
+                Action.REJECT,
+                lambda update: update.reject(
+                    request.user, comment, version=versions.get(update.pk, -1)
+                ),
+                "rejected",
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reject updates",
-            "opts": self.model._meta,
-            "queryset": queryset.select_related("commitment"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "now": timezone.now(),
-        }
-        return TemplateResponse(request, "admin/commitments/statusupdate/reject.html", context)
+        return self._confirm(request, queryset, "Reject updates", form, "reject_updates")
 
 
 class ConversionInline(admin.TabularInline):
@@ -351,7 +447,7 @@ class ConversionInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     inlines = [ConversionInline]
     list_display = ["title", "publisher", "kind", "published_on", "link", "added_by"]
     list_filter = ["kind", "published_on"]
@@ -371,9 +467,19 @@ class SourceAdmin(SimpleHistoryAdmin):
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
 
+    def has_delete_permission(self, request, obj=None):
+        """A source cited by a published update is evidence on the record: never deleted."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.is_cited_publicly())
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        cited = [f"{obj} — cited by a published update" for obj in objs if obj.is_cited_publicly()]
+        return deleted, counts, perms_needed, [*protected, *cited]
+
 
 @admin.register(Party)
-class PartyAdmin(SimpleHistoryAdmin):
+class PartyAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "short_name", "slug"]
@@ -381,7 +487,7 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "position", "commitment_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -396,7 +502,7 @@ class SectorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "location", "starts_on", "ends_on"]
     search_fields = ["name", "location"]
     prepopulated_fields = {"slug": ["name"]}

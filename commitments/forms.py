@@ -1,9 +1,13 @@
 """Forms validate and normalise; views save."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.html import format_html
 
 from commitments.models import Source, StatusUpdate
 from commitments.numbers import INTERNATIONAL, format_quantity
@@ -104,16 +108,22 @@ class StatusUpdateForm(VersionCheckedForm):
 
     class Meta:
         model = StatusUpdate
-        fields = ["as_of", "status", "progress_value", "summary", "body"]
+        fields = ["as_of", "status", "progress_value", "summary", "body", "correction_note"]
         widgets = {
             "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "body": forms.Textarea(attrs={"rows": 8}),
+            "correction_note": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"as_of": "As of", "body": "Details (Markdown)"}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         commitment = self.instance.commitment
+        if self.instance.is_revision:
+            # A correction: what changed and why is shown to the public with it.
+            self.fields["correction_note"].required = True
+        else:
+            del self.fields["correction_note"]
         if commitment.target_value is None:
             del self.fields["progress_value"]
         else:
@@ -123,9 +133,11 @@ class StatusUpdateForm(VersionCheckedForm):
                 INTERNATIONAL,
                 commitment.target_unit_label,
             )
-            self.fields["progress_value"].help_text = (
-                f"Cumulative, in {commitment.unit_label} (target: {target}). "
-                "Digits only, e.g. 42000."
+            # Built escaped: editors type the unit name (and templates escape help texts too).
+            self.fields["progress_value"].help_text = format_html(
+                "Cumulative, in {} (target: {}). Digits only, e.g. 42000.",
+                commitment.unit_label,
+                target,
             )
         self.fields["existing_sources"].queryset = self._source_choices(user)
         if self.instance.pk and not self.is_bound:
@@ -181,6 +193,21 @@ class RejectForm(forms.Form):
     )
 
 
+class RetractForm(forms.Form):
+    note = forms.CharField(
+        label="Why is it retracted?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the public with the retraction notice once an editor publishes it.",
+    )
+
+
+# Dates the site accepts in reports and `?as_of=`: nothing is older (or that far ahead), and
+# date arithmetic near the ends of the calendar (year 1, year 9999) overflows.
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2999, 12, 31)
+
+
 class ReportForm(forms.Form):
     """The period and scope of a progress report (`from`, `to`, `sector`, `party`)."""
 
@@ -191,8 +218,18 @@ class ReportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        self.fields["from"] = forms.DateField(label="From", widget=date, required=False)
-        self.fields["to"] = forms.DateField(label="To", widget=date, required=False)
+        bounds = [
+            MinValueValidator(
+                EARLIEST_DAY, f"Reports start in {EARLIEST_DAY.year} at the earliest."
+            ),
+            MaxValueValidator(LATEST_DAY, f"Reports end in {LATEST_DAY.year} at the latest."),
+        ]
+        self.fields["from"] = forms.DateField(
+            label="From", widget=date, required=False, validators=bounds
+        )
+        self.fields["to"] = forms.DateField(
+            label="To", widget=date, required=False, validators=bounds
+        )
         self.fields["sector"] = forms.ModelChoiceField(
             Sector.objects.order_by("position", "name"),
             to_field_name="slug",

@@ -32,12 +32,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.query import ModelIterable
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from commitments.markdown import render_markdown
+from commitments.rules import ONCE_PUBLIC_STATES
 from commitments.progress import (
     Pace,
     Point,
@@ -90,6 +93,16 @@ class UpdateState(models.TextChoices):
     SUBMITTED = "submitted", "Submitted for review"
     PUBLISHED = "published", "Published"
     REJECTED = "rejected", "Rejected"
+    # Once public, never edited in place: replaced by a published correction, or withdrawn
+    # by a published retraction (both reviewed). The public still sees the notice.
+    SUPERSEDED = "superseded", "Superseded by a correction"
+    RETRACTED = "retracted", "Retracted"
+
+
+class UpdateKind(models.TextChoices):
+    UPDATE = "update", "Update"
+    CORRECTION = "correction", "Correction"
+    RETRACTION = "retraction", "Retraction"
 
 
 class DeadlinePrecision(models.TextChoices):
@@ -173,6 +186,19 @@ class Event(models.Model):
             raise ValidationError({"ends_on": "An event cannot end before it starts."})
 
 
+class PartyQuerySet(models.QuerySet):
+    def public(self):
+        """Parties the public may know of: those on at least one public commitment. A party
+        named only on unpublished commitments could give away an unannounced partnership."""
+        return self.filter(
+            Exists(
+                CommitmentParty.objects.filter(
+                    party=OuterRef("pk"), commitment__latest_update__isnull=False
+                )
+            )
+        )
+
+
 class Party(models.Model):
     """Who commits or delivers: a country, a government, an agency, a state or prefecture."""
 
@@ -191,6 +217,7 @@ class Party(models.Model):
     website = models.URLField(blank=True, validators=[http_url_validator])
 
     history = HistoricalRecords()
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -327,6 +354,9 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def is_cited_publicly(self) -> bool:
+        return self.status_updates.filter(state__in=ONCE_PUBLIC_STATES).exists()
+
     def clean(self):
         if self.accessed_on and self.published_on and self.accessed_on < self.published_on:
             raise ValidationError(
@@ -379,6 +409,19 @@ class StatusUpdateQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(state=StatusUpdate.State.SUBMITTED).order_by("submitted_at", "pk")
 
+    def visible_to(self, user):
+        """The updates `user` may see (commitments/rules.py decides)."""
+        from commitments import rules
+
+        return self.filter(rules.visible_q(user))
+
+    def notices(self):
+        """Public corrections and retractions: the fact-checker's record of what changed."""
+        return self.filter(
+            Q(kind=UpdateKind.CORRECTION, state__in=[UpdateState.PUBLISHED, UpdateState.SUPERSEDED])
+            | Q(kind=UpdateKind.RETRACTION, state=UpdateState.RETRACTED)
+        )
+
     def newest_first(self):
         """The order of a timeline, and of 'latest': by as_of, then by publication time."""
         return self.order_by(
@@ -392,8 +435,25 @@ class StatusUpdate(models.Model):
     Status = UpdateStatus
 
     State = UpdateState
+    Kind = UpdateKind
 
     commitment = models.ForeignKey("Commitment", on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.UPDATE, editable=False)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="revisions",
+        help_text="The published update this correction or retraction amends.",
+    )
+    correction_note = models.CharField(
+        "what changed and why",
+        max_length=500,
+        blank=True,
+        help_text="Shown to the public with the correction or retraction.",
+    )
     as_of = models.DateField("as of", help_text="The date this update speaks for.")
     status = models.CharField(max_length=20, choices=Status)
     progress_value = models.DecimalField(
@@ -470,6 +530,17 @@ class StatusUpdate(models.Model):
                 name="update_rejected_has_comment",
                 violation_error_message="A rejected update needs the reviewer's comment.",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=UpdateKind.values), name="update_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="update", corrects__isnull=True)
+                | (~Q(kind="update") & Q(corrects__isnull=False) & ~Q(correction_note="")),
+                name="update_revision_has_original_and_note",
+                violation_error_message=(
+                    "A correction or retraction names the update it amends and says why."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -508,62 +579,152 @@ class StatusUpdate(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    # The editorial workflow. Each step is one method; publish and reject run in one
-    # transaction and lock the row, so two editors cannot act on the same update at once.
+    # The editorial workflow. Each step is one method that locks the row and checks its
+    # stored state in one transaction, so two people cannot act on the same update at once.
+    # When a person acts (`by`), commitments/rules.py decides whether they may.
+
+    # What a published update says: never changed in place (see save()).
+    CONTENT_FIELDS = (
+        "commitment_id",
+        "kind",
+        "corrects_id",
+        "as_of",
+        "status",
+        "progress_value",
+        "summary",
+        "body",
+        "correction_note",
+    )
+
+    @property
+    def is_revision(self) -> bool:
+        return self.kind != self.Kind.UPDATE
+
+    def save(self, *args, **kwargs):
+        """Save, refusing to change what a once-public update says, and keep the
+        commitment's current status right whenever a public update is touched."""
+        stored = None
+        if self.pk is not None and not self._state.adding:
+            stored = (
+                StatusUpdate.objects.filter(pk=self.pk)
+                .values("state", "commitment_id", *self.CONTENT_FIELDS[1:])
+                .first()
+            )
+        if stored and stored["state"] in ONCE_PUBLIC_STATES:
+            changed = [
+                name
+                for name in self.CONTENT_FIELDS
+                if stored[name] != getattr(self, name)
+                and not (name == "progress_value" and _same_number(stored[name], self.progress_value))
+            ]
+            if changed:
+                raise ValidationError(
+                    "A published update is never changed in place ("
+                    + ", ".join(name.removesuffix("_id").replace("_", " ") for name in changed)
+                    + "): open a correction instead; it goes through review."
+                )
+        super().save(*args, **kwargs)
+        was_public = bool(stored) and stored["state"] == self.State.PUBLISHED
+        if was_public or self.state == self.State.PUBLISHED:
+            Commitment.refresh_status_of(self.commitment_id)
+            if stored and stored["commitment_id"] != self.commitment_id:
+                Commitment.refresh_status_of(stored["commitment_id"])
 
     def submit(self, by=None):
         """Draft or rejected → submitted."""
-        self._transition(
-            {self.State.DRAFT, self.State.REJECTED},
-            "Only a draft or a rejected update can be submitted for review.",
-        )
-        self.state = self.State.SUBMITTED
-        self.submitted_at = timezone.now()
-        self._save_step("Submitted for review", by, ["state", "submitted_at"])
+        with transaction.atomic():
+            self._transition(
+                {self.State.DRAFT, self.State.REJECTED},
+                "Only a draft or a rejected update can be submitted for review.",
+                by,
+                "submit",
+            )
+            self.state = self.State.SUBMITTED
+            self.submitted_at = timezone.now()
+            self._save_step("Submitted for review", by, ["state", "submitted_at"])
 
     def withdraw(self, by=None):
         """Submitted → draft, by its author, before anyone reviews it."""
-        self._transition({self.State.SUBMITTED}, "Only an update awaiting review can be withdrawn.")
-        self.state = self.State.DRAFT
-        self.submitted_at = None
-        self._save_step("Withdrawn to draft", by, ["state", "submitted_at"])
+        with transaction.atomic():
+            self._transition(
+                {self.State.SUBMITTED},
+                "Only an update awaiting review can be withdrawn.",
+                by,
+                "withdraw",
+            )
+            self.state = self.State.DRAFT
+            self.submitted_at = None
+            self._save_step("Withdrawn to draft", by, ["state", "submitted_at"])
 
     def reopen(self, by=None):
         """Rejected → draft, so its author can rework it before submitting again."""
-        self._transition({self.State.REJECTED}, "Only a rejected update can be reopened.")
-        self.state = self.State.DRAFT
-        self.submitted_at = None
-        self._save_step("Reopened as draft", by, ["state", "submitted_at"])
-
-    def publish(self, by):
         with transaction.atomic():
             self._transition(
-                {self.State.SUBMITTED}, "Only an update awaiting review can be published."
+                {self.State.REJECTED}, "Only a rejected update can be reopened.", by, "edit"
             )
-            if self.author_id is not None and self.author_id == by.pk:
-                raise ValidationError(
-                    "You cannot publish your own update: another editor must review it."
-                )
+            self.state = self.State.DRAFT
+            self.submitted_at = None
+            self._save_step("Reopened as draft", by, ["state", "submitted_at"])
+
+    def publish(self, by, version: int | None = None):
+        """Submitted → published, by an editor who is not its author. `version` is the
+        version the editor reviewed: if the update changed since, nothing is published.
+
+        A correction replaces the update it corrects (which becomes *superseded*); a
+        retraction withdraws it (both become *retracted*, the retraction being the notice)."""
+        with transaction.atomic():
+            self._transition(
+                {self.State.SUBMITTED},
+                "Only an update awaiting review can be published.",
+                by,
+                "publish",
+                version,
+            )
             if self.as_of > timezone.localdate():
                 raise ValidationError("An update dated in the future cannot be published.")
             if not self.sources.exists():
                 raise ValidationError(
                     "An update needs at least one source before it can be published."
                 )
-            self.state = self.State.PUBLISHED
+            original = None
+            if self.is_revision:
+                original = StatusUpdate.objects.select_for_update().get(pk=self.corrects_id)
+                if original.state != self.State.PUBLISHED:
+                    raise ValidationError(
+                        f"The update this {self.get_kind_display().lower()} amends is no "
+                        f"longer published (it is {original.get_state_display().lower()}): "
+                        "reject this one and open a new one from the current version."
+                    )
+            now = timezone.now()
+            if original is not None:
+                retracting = self.kind == self.Kind.RETRACTION
+                original.state = self.State.RETRACTED if retracting else self.State.SUPERSEDED
+                original.version += 1
+                original._change_reason = (
+                    f"Retracted by #{self.pk}" if retracting else f"Corrected by #{self.pk}"
+                )
+                if by is not None:
+                    original._history_user = by
+                original.save(update_fields=["state", "version", "updated_at"])
+            self.state = (
+                self.State.RETRACTED if self.kind == self.Kind.RETRACTION else self.State.PUBLISHED
+            )
             self.reviewer = by
-            self.reviewed_at = timezone.now()
+            self.reviewed_at = now
             self.review_comment = ""
             self._save_step("Published", by, ["state", "reviewer", "reviewed_at", "review_comment"])
-            self.commitment.refresh_current_status()
 
-    def reject(self, by, comment: str):
+    def reject(self, by, comment: str, version: int | None = None):
         comment = (comment or "").strip()
         if not comment:
             raise ValidationError("Say why the update is rejected: a comment is required.")
         with transaction.atomic():
             self._transition(
-                {self.State.SUBMITTED}, "Only an update awaiting review can be rejected."
+                {self.State.SUBMITTED},
+                "Only an update awaiting review can be rejected.",
+                by,
+                "reject",
+                version,
             )
             self.state = self.State.REJECTED
             self.reviewer = by
@@ -571,13 +732,55 @@ class StatusUpdate(models.Model):
             self.review_comment = comment
             self._save_step("Rejected", by, ["state", "reviewer", "reviewed_at", "review_comment"])
 
-    @transaction.atomic
-    def _transition(self, allowed: set, message: str):
-        """Lock the row and check its stored state: two people cannot act on it at once."""
-        current = StatusUpdate.objects.select_for_update().only("state", "version").get(pk=self.pk)
+    def _transition(self, allowed: set, message: str, by=None, action=None, version=None):
+        """Lock the row and check its stored state (two people cannot act on it at once),
+        who is acting (commitments/rules.py) and, for a review, the version reviewed."""
+        from commitments import rules
+
+        current = StatusUpdate.objects.select_for_update().get(pk=self.pk)
         if current.state not in allowed:
             raise ValidationError(f"{message} This one is {current.get_state_display().lower()}.")
-        self.version = current.version
+        if by is not None and action is not None:
+            reason = rules.decide(by, action, current)
+            if reason is not None:
+                raise ValidationError(reason)
+        if version is not None and version != current.version:
+            raise ValidationError(current.changes_since(version))
+        # Act on what is stored, not on what this instance was loaded with.
+        for name in (*self.CONTENT_FIELDS, "author_id", "version", "submitted_at"):
+            setattr(self, name, getattr(current, name))
+
+    def changes_since(self, version: int) -> str:
+        """In words: what changed since `version` (for a reviewer whose page is out of date)."""
+        seen = self.history.filter(version=version).order_by("-history_id").first()
+        intro = (
+            "This update changed after you opened it, so nothing was done: review it again. "
+        )
+        if seen is None:
+            return intro
+        changes = []
+        for name, label in (
+            ("as_of", "as of"),
+            ("status", "status"),
+            ("progress_value", "progress"),
+            ("summary", "summary"),
+            ("body", "details"),
+            ("correction_note", "correction note"),
+        ):
+            before, after = getattr(seen, name), getattr(self, name)
+            if before != after and not (
+                name == "progress_value" and _same_number(before, after)
+            ):
+                if name in ("body", "correction_note"):
+                    changes.append(f"{label} rewritten")
+                else:
+                    changes.append(f"{label}: “{before or '—'}” → “{after or '—'}”")
+        seen_sources = {s.source_id for s in seen.sources.all()}
+        if seen_sources != set(self.sources.values_list("pk", flat=True)):
+            changes.append("sources changed")
+        if not changes:
+            changes.append("it was withdrawn and sent for review again")
+        return intro + "What changed: " + "; ".join(changes) + "."
 
     def _save_step(self, reason: str, by, fields: list[str]):
         self.version += 1
@@ -585,6 +788,12 @@ class StatusUpdate(models.Model):
         if by is not None:
             self._history_user = by
         self.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _same_number(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return Decimal(a) == Decimal(b)
 
 
 STATUS_DEFINITIONS = {
@@ -1215,13 +1424,34 @@ class Commitment(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @transaction.atomic
     def refresh_current_status(self):
         """Point the commitment at its latest published update and take that update's status."""
-        latest = self.updates.published().newest_first().first()
-        self.latest_update = latest
-        self.current_status = latest.status if latest else ""
-        self.save(update_fields=["latest_update", "current_status", "updated_at"])
+        Commitment.refresh_status_of(self.pk)
+        stored = Commitment.objects.filter(pk=self.pk).values_list(
+            "latest_update_id", "current_status"
+        )
+        for self.latest_update_id, self.current_status in stored:
+            self._state.fields_cache.pop("latest_update", None)
+
+    @staticmethod
+    @transaction.atomic
+    def refresh_status_of(pk) -> None:
+        """The one function that writes a commitment's stored status: it locks the
+        commitment's row, then reads its latest published update, so two publications at
+        once cannot store the older status over the newer. Every path that can change it
+        calls this: publishing, correcting, retracting, saving or deleting a public update
+        by any door (StatusUpdate.save, the post_delete signal), and `manage.py
+        recompute_status`."""
+        commitment = Commitment.objects.select_for_update().filter(pk=pk).first()
+        if commitment is None:  # being deleted with its updates
+            return
+        latest = commitment.updates.published().newest_first().only("pk", "status").first()
+        new = (latest.pk if latest else None, latest.status if latest else "")
+        if (commitment.latest_update_id, commitment.current_status) == new:
+            return
+        commitment.latest_update_id, commitment.current_status = new
+        commitment._change_reason = "Status recomputed from its published updates"
+        commitment.save(update_fields=["latest_update", "current_status", "updated_at"])
 
 
 class CommitmentParty(models.Model):
@@ -1258,3 +1488,42 @@ class CommitmentParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} ({self.get_role_display().lower()})"
+
+
+# Paths that bypass StatusUpdate.save(): deleting (admin "delete selected", a cascade, the
+# shell) and changing citations.
+
+
+@receiver(post_delete, sender=StatusUpdate, dispatch_uid="standing-update-deleted")
+def _public_update_deleted(sender, instance, **kwargs):
+    if instance.state == UpdateState.PUBLISHED:
+        Commitment.refresh_status_of(instance.commitment_id)
+
+
+@receiver(m2m_changed, sender=StatusUpdate.sources.through, dispatch_uid="standing-citations")
+def _published_citations_are_fixed(sender, instance, action, reverse, pk_set=None, **kwargs):
+    if not action.startswith("pre_"):
+        return
+    if reverse:  # from the source's side: the updates concerned are in pk_set (or all)
+        updates = instance.status_updates.all()
+        if pk_set is not None:
+            updates = StatusUpdate.objects.filter(pk__in=pk_set)
+        touches_public = updates.filter(state__in=ONCE_PUBLIC_STATES).exists()
+    else:
+        touches_public = instance.state in ONCE_PUBLIC_STATES and (
+            # Loading data (fixtures) gives a published update its first sources: allowed.
+            action != "pre_add" or instance.sources.exists()
+        )
+    if touches_public:
+        raise ValidationError(
+            "A published update's sources are never changed in place: open a correction."
+        )
+
+
+@receiver(pre_delete, sender=Source, dispatch_uid="standing-source-deleted")
+def _cited_source_is_kept(sender, instance, **kwargs):
+    if instance.is_cited_publicly():
+        raise models.ProtectedError(
+            f"“{instance}” is cited by a published update: it cannot be deleted.",
+            {instance},
+        )

@@ -1,5 +1,6 @@
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from commitments.cache import cache_public
 from commitments.feeds import CommitmentFeed, UpdatesFeed
@@ -29,10 +30,10 @@ urlpatterns = [
     path("about/", cache_public(public.AboutView.as_view()), name="about"),
     path("updates/export.csv", public.updates_csv, name="updates-csv"),
     path("reports/progress/", cache_public(public.progress_report), name="report"),
-    path("feeds/updates.atom", cache_public(require_GET(UpdatesFeed())), name="feed"),
+    path("feeds/updates.atom", cache_public(require_safe(UpdatesFeed())), name="feed"),
     path(
         "commitments/<slug:slug>/feed.atom",
-        cache_public(require_GET(CommitmentFeed())),
+        cache_public(require_safe(CommitmentFeed())),
         name="commitment-feed",
     ),
     path("commitments/<slug:slug>/badge.svg", cache_public(public.badge), name="badge"),
@@ -42,13 +43,20 @@ urlpatterns = [
         cache_public(public.commitment_history),
         name="history",
     ),
-    path("workspace/", editorial.workspace, name="workspace"),
-    path("commitments/<slug:slug>/updates/new/", editorial.update_new, name="update-new"),
-    path("updates/<int:pk>/edit/", editorial.update_edit, name="update-edit"),
+    # Pages that show drafts: never kept by a browser or a proxy (Cache-Control: no-store).
+    path("workspace/", never_cache(editorial.workspace), name="workspace"),
+    path(
+        "commitments/<slug:slug>/updates/new/",
+        never_cache(editorial.update_new),
+        name="update-new",
+    ),
+    path("updates/<int:pk>/edit/", never_cache(editorial.update_edit), name="update-edit"),
+    path("updates/<int:pk>/correct/", never_cache(editorial.update_correct), name="update-correct"),
+    path("updates/<int:pk>/retract/", never_cache(editorial.update_retract), name="update-retract"),
     path("updates/<int:pk>/submit/", editorial.update_submit, name="update-submit"),
     path("updates/<int:pk>/withdraw/", editorial.update_withdraw, name="update-withdraw"),
     path("updates/<int:pk>/delete/", editorial.update_delete, name="update-delete"),
     path("updates/<int:pk>/publish/", editorial.update_publish, name="update-publish"),
     path("updates/<int:pk>/reject/", editorial.update_reject, name="update-reject"),
-    path("review/", editorial.review, name="review"),
+    path("review/", never_cache(editorial.review), name="review"),
 ]

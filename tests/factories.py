@@ -90,12 +90,17 @@ def make_commitment(*, parties=(), **fields) -> Commitment:
 
 
 def make_update(commitment=None, *, sources=None, **fields) -> StatusUpdate:
-    """A draft update with one source (pass sources=[] for none)."""
+    """A draft update with one source (pass sources=[] for none). Given a published state,
+    it is stored with its sources first, then put in that state (as the seed data is)."""
     fields.setdefault("as_of", SUMMIT_DAY)
     fields.setdefault("status", StatusUpdate.Status.IN_PROGRESS)
     fields.setdefault("summary", "Work has started.")
+    state = fields.pop("state", StatusUpdate.State.DRAFT)
     update = StatusUpdate.objects.create(commitment=commitment or make_commitment(), **fields)
     update.sources.set([make_source()] if sources is None else sources)
+    if state != StatusUpdate.State.DRAFT:
+        update.state = state
+        update.save(update_fields=["state"])
     return update
 
 
@@ -109,6 +114,42 @@ def publish(update: StatusUpdate, by: User | None = None) -> StatusUpdate:
 
 def make_published_update(commitment=None, *, by=None, **fields) -> StatusUpdate:
     return publish(make_update(commitment, **fields), by)
+
+
+def open_correction(original: StatusUpdate, author: User, note="Figure corrected.", **changes):
+    """A correction of a published update, submitted for review (as the site makes one)."""
+    fields = {
+        name: getattr(original, name) for name in ("as_of", "status", "progress_value", "summary")
+    }
+    fields.update(changes)
+    correction = StatusUpdate.objects.create(
+        commitment=original.commitment,
+        author=author,
+        kind=StatusUpdate.Kind.CORRECTION,
+        corrects=original,
+        correction_note=note,
+        **fields,
+    )
+    correction.sources.set(original.sources.all())
+    correction.submit(by=author)
+    return correction
+
+
+def open_retraction(original: StatusUpdate, author: User, note="Wrong commitment."):
+    retraction = StatusUpdate.objects.create(
+        commitment=original.commitment,
+        author=author,
+        kind=StatusUpdate.Kind.RETRACTION,
+        corrects=original,
+        correction_note=note,
+        as_of=original.as_of,
+        status=original.status,
+        progress_value=original.progress_value,
+        summary=original.summary,
+    )
+    retraction.sources.set(original.sources.all())
+    retraction.submit(by=author)
+    return retraction
 
 
 def make_submitted_update(commitment=None, **fields) -> StatusUpdate:

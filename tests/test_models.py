@@ -231,6 +231,24 @@ CASES = [
         NON_FIELD_ERRORS,
         "A rejected update needs the reviewer's comment.",
     ),
+    Case(
+        "update_kind_valid",
+        lambda: new_update(kind="rumour"),
+        NON_FIELD_ERRORS,
+        "update_kind_valid",
+    ),
+    Case(
+        "update_revision_has_original_and_note",
+        lambda: new_update(kind=StatusUpdate.Kind.CORRECTION, correction_note="Typo."),
+        NON_FIELD_ERRORS,
+        "names the update it amends",
+    ),
+    Case(
+        "update_revision_has_original_and_note",
+        lambda: new_update(corrects=make_update(), correction_note=""),
+        NON_FIELD_ERRORS,
+        "names the update it amends",
+    ),
     # Commitment
     Case(
         "commitment_deadline_not_before_announced",

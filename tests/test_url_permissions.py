@@ -72,6 +72,18 @@ TABLE = {
         each(302, 200, 404, 404, 404),
         {"action": "save"},
     ),
+    "commitments:update-correct": (
+        "/updates/{published}/correct/",
+        SIGNED_IN_GET,
+        each(302, 200, 200, 200, 200),  # an empty form comes back with its errors
+        {"action": "save"},
+    ),
+    "commitments:update-retract": (
+        "/updates/{published}/retract/",
+        SIGNED_IN_GET,
+        each(302, 200, 200, 200, 200),  # no note: the form comes back with its error
+        {},
+    ),
     "commitments:update-submit": (
         "/updates/{draft}/submit/",
         NOT_ALLOWED,

@@ -188,10 +188,10 @@ def test_publish_accepts_an_as_of_of_today(editor):
 def test_publish_is_rolled_back_when_the_commitment_refresh_fails(editor, monkeypatch):
     update = make_submitted_update(status=Status.ACHIEVED)
 
-    def broken_refresh(self):
+    def broken_refresh(pk):
         raise RuntimeError("refresh failed")
 
-    monkeypatch.setattr(Commitment, "refresh_current_status", broken_refresh)
+    monkeypatch.setattr(Commitment, "refresh_status_of", broken_refresh)
     with pytest.raises(RuntimeError):
         update.publish(editor)
     stored = fresh(update)

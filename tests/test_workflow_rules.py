@@ -9,7 +9,14 @@ from django.test import Client
 from django.urls import reverse
 
 from commitments.models import StatusUpdate
-from tests.factories import make_commitment, make_editor, make_source, make_update
+from tests.factories import (
+    make_commitment,
+    make_editor,
+    make_source,
+    make_update,
+    open_correction,
+    open_retraction,
+)
 
 State = StatusUpdate.State
 
@@ -29,8 +36,12 @@ def put_in_state(state, author, editor):
     update = make_update(author=author)
     if state != State.DRAFT:
         update.submit()
-    if state == State.PUBLISHED:
+    if state in (State.PUBLISHED, State.SUPERSEDED, State.RETRACTED):
         update.publish(editor)
+    if state == State.SUPERSEDED:
+        open_correction(update, author, summary="Fixed.").publish(editor)
+    if state == State.RETRACTED:
+        open_retraction(update, author).publish(editor)
     if state == State.REJECTED:
         update.reject(editor, "No.")
     return update

@@ -1,8 +1,9 @@
 """Analysts log updates from their workspace; editors review and publish them.
 
-Who may see an update is decided in one place (`_get_update_for_user`: 404 for those who may
-not see it) and who may change it in another (`_get_rw_update_for_user`: 403 for those who
-see it but may not change it). Every step goes through a StatusUpdate model method.
+Who may do what to an update is decided in commitments/rules.py, asked here through
+`_get_update_for_user` (404 for those who may not see it, 403 for those who see it but may not
+act). Every step goes through a StatusUpdate model method, which asks the rules again under a
+row lock.
 """
 
 import logging
@@ -18,15 +19,23 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments.forms import EditConflict, NewSourceFormSet, RejectForm, StatusUpdateForm
+from commitments import rules
+from commitments.forms import (
+    EditConflict,
+    NewSourceFormSet,
+    RejectForm,
+    RetractForm,
+    StatusUpdateForm,
+)
 from commitments.markdown import render_markdown
 from commitments.models import Commitment, Source, StatusUpdate
+from commitments.rules import PUBLISH_PERMISSION, Action
 
 logger = logging.getLogger("commitments.security")
 
 State = StatusUpdate.State
-EDITABLE_STATES = (State.DRAFT, State.REJECTED)
-PUBLISH_PERMISSION = "commitments.publish_statusupdate"
+# What a correction or retraction starts from: the published update's own content.
+REVISED_FIELDS = ("as_of", "status", "progress_value", "summary", "body")
 
 
 def _deny(request, message):
@@ -34,33 +43,28 @@ def _deny(request, message):
     raise PermissionDenied(message)
 
 
-def _get_update_for_user(request, pk) -> StatusUpdate:
-    """The update, if this user may see it: their own, anything published, or (for
-    editors) anything sent for review. Another person's draft does not exist for them."""
+def _get_update_for_user(request, pk, action=Action.VIEW) -> StatusUpdate:
+    """The update, if this user may do `action` to it (commitments/rules.py decides):
+    404 for those who may not even see it, 403 for those who see it but may not act."""
     update = get_object_or_404(StatusUpdate.objects.select_related("commitment"), pk=pk)
-    user = request.user
-    visible = (
-        update.author_id == user.pk
-        or update.state == State.PUBLISHED
-        or (user.has_perm(PUBLISH_PERMISSION) and update.state != State.DRAFT)
-    )
-    if not visible:
+    if not rules.can(request.user, Action.VIEW, update):
         raise Http404("No such update.")
+    if action is not Action.VIEW:
+        reason = rules.decide(request.user, action, update)
+        if reason is not None:
+            _deny(request, reason)
     return update
 
 
 def _get_rw_update_for_user(request, pk) -> StatusUpdate:
     """The update, if this user is its author and may still change it."""
-    update = _get_update_for_user(request, pk)
-    if update.author_id != request.user.pk:
-        _deny(request, "Only the author can change this update.")
-    if update.state not in EDITABLE_STATES:
-        _deny(
-            request,
-            f"This update is {update.get_state_display().lower()}: only drafts and rejected "
-            "updates can be changed. Withdraw it first if it is awaiting review.",
-        )
-    return update
+    return _get_update_for_user(request, pk, Action.EDIT)
+
+
+def _reviewed_version(request) -> int:
+    """The version of the update the reviewer's page showed (publish what was reviewed)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else -1
 
 
 def _next_or(request, fallback: str) -> str:
@@ -112,6 +116,51 @@ def update_new(request, slug):
 
 
 @login_required
+@permission_required("commitments.add_statusupdate", raise_exception=True)
+def update_correct(request, pk):
+    """Open a correction of a published update: a new revision, prefilled with what the
+    public sees now, that goes through review like any update. Once published it replaces
+    the original and the public sees "Corrected on <date>: <what changed>"."""
+    original = _get_update_for_user(request, pk, Action.CORRECT)
+    update = StatusUpdate(
+        commitment=original.commitment,
+        author=request.user,
+        kind=StatusUpdate.Kind.CORRECTION,
+        corrects=original,
+        **{name: getattr(original, name) for name in REVISED_FIELDS},
+    )
+    return _update_form(request, update)
+
+
+@login_required
+@permission_required("commitments.add_statusupdate", raise_exception=True)
+def update_retract(request, pk):
+    """Propose withdrawing a published update: sent for review at once, with the public
+    note; once an editor publishes it, the update leaves the pages and its notice stays."""
+    original = _get_update_for_user(request, pk, Action.RETRACT)
+    form = RetractForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            retraction = StatusUpdate.objects.create(
+                commitment=original.commitment,
+                author=request.user,
+                kind=StatusUpdate.Kind.RETRACTION,
+                corrects=original,
+                correction_note=form.cleaned_data["note"],
+                **{name: getattr(original, name) for name in REVISED_FIELDS},
+            )
+            retraction.sources.set(original.sources.all())
+            retraction.submit(by=request.user)
+        messages.success(request, f"Retraction sent for review: “{original.summary}”.")
+        return redirect("commitments:workspace")
+    return render(
+        request,
+        "commitments/retract.html",
+        {"form": form, "original": original, "commitment": original.commitment},
+    )
+
+
+@login_required
 @permission_required("commitments.change_statusupdate", raise_exception=True)
 def update_edit(request, pk):
     return _update_form(request, _get_rw_update_for_user(request, pk))
@@ -125,15 +174,16 @@ def _update_form(request, update):
     if request.method == "POST":
         formset_data = request.POST.copy()
         if action == "add-source":
-            total = int(formset_data.get("new-TOTAL_FORMS", "1") or 1)
+            total = int(t) if (t := formset_data.get("new-TOTAL_FORMS", "")[:2]).isdecimal() else 1
             formset_data["new-TOTAL_FORMS"] = str(min(total + 1, 10))
         form = StatusUpdateForm(request.POST, instance=update, user=request.user)
     else:
-        form = StatusUpdateForm(
-            instance=update,
-            user=request.user,
-            initial=None if update.pk else {"as_of": timezone.localdate()},
-        )
+        initial = None
+        if update.is_revision and not update.pk:
+            initial = {"existing_sources": list(update.corrects.sources.all())}
+        elif not update.pk:
+            initial = {"as_of": timezone.localdate()}
+        form = StatusUpdateForm(instance=update, user=request.user, initial=initial)
     new_sources = NewSourceFormSet(formset_data, prefix="new", queryset=Source.objects.none())
 
     if (
@@ -196,7 +246,7 @@ def _save_update(request, form, typed_sources, chosen_sources, submit: bool):
 @login_required
 @permission_required("commitments.change_statusupdate", raise_exception=True)
 def update_submit(request, pk):
-    update = _get_rw_update_for_user(request, pk)
+    update = _get_update_for_user(request, pk, Action.SUBMIT)
     return _step(request, lambda: update.submit(by=request.user), "Submitted for review.")
 
 
@@ -204,9 +254,7 @@ def update_submit(request, pk):
 @login_required
 @permission_required("commitments.change_statusupdate", raise_exception=True)
 def update_withdraw(request, pk):
-    update = _get_update_for_user(request, pk)
-    if update.author_id != request.user.pk:
-        _deny(request, "Only the author can withdraw this update.")
+    update = _get_update_for_user(request, pk, Action.WITHDRAW)
     return _step(request, lambda: update.withdraw(by=request.user), "Withdrawn to draft.")
 
 
@@ -214,7 +262,7 @@ def update_withdraw(request, pk):
 @login_required
 @permission_required("commitments.change_statusupdate", raise_exception=True)
 def update_delete(request, pk):
-    update = _get_rw_update_for_user(request, pk)
+    update = _get_update_for_user(request, pk, Action.DELETE)
     update._change_reason = "Deleted"
     update.delete()
     messages.success(request, f"Deleted: “{update.summary}”.")
@@ -228,7 +276,7 @@ def update_publish(request, pk):
     update = _get_update_for_user(request, pk)
     return _step(
         request,
-        lambda: update.publish(request.user),
+        lambda: update.publish(request.user, version=_reviewed_version(request)),
         f"Published: “{update.summary}”. It is on the public pages now.",
         fallback="commitments:review",
     )
@@ -245,7 +293,9 @@ def update_reject(request, pk):
         return redirect(_next_or(request, reverse("commitments:review")))
     return _step(
         request,
-        lambda: update.reject(request.user, form.cleaned_data["comment"]),
+        lambda: update.reject(
+            request.user, form.cleaned_data["comment"], version=_reviewed_version(request)
+        ),
         f"Rejected and sent back to its author: “{update.summary}”.",
         fallback="commitments:review",
     )
@@ -266,7 +316,9 @@ def _step(request, step, done: str, fallback="commitments:workspace"):
 @permission_required(PUBLISH_PERMISSION, raise_exception=True)
 def review(request):
     queue = list(
-        StatusUpdate.objects.awaiting_review().select_related("author").prefetch_related("sources")
+        StatusUpdate.objects.awaiting_review()
+        .select_related("author", "corrects")
+        .prefetch_related("sources")
     )
     commitments = Commitment.objects.filter(
         pk__in={update.commitment_id for update in queue}

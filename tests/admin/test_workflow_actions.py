@@ -26,12 +26,22 @@ def run_action(client, action, updates, **extra):
     return client.post(reverse(CHANGELIST), data, follow=True)
 
 
+def confirm(client, action, updates, **extra):
+    """The confirmation page's second step: the versions the editor was shown."""
+    versions = {f"version-{u.pk}": u.version for u in updates}
+    return run_action(client, action, updates, apply="1", **versions, **extra)
+
+
 @pytest.mark.django_db
 def test_publish_action_publishes_submitted_updates(client, editor, analyst):
     update = make_update(author=analyst)
     update.submit()
     client.force_login(editor)
-    response = run_action(client, "publish_updates", [update])
+    shown = run_action(client, "publish_updates", [update]).content.decode()
+    assert update.summary in shown and "Publish these versions" in shown
+    update.refresh_from_db()
+    assert update.state == "submitted"  # nothing is published before the editor confirms
+    response = confirm(client, "publish_updates", [update])
     assert "1 update(s) published." in response.content.decode()
     update.refresh_from_db()
     assert (update.state, update.reviewer) == ("published", editor)
@@ -45,7 +55,7 @@ def test_publish_action_keeps_four_eyes_and_needs_a_source(client, editor):
     unsourced = make_update(sources=[])
     unsourced.submit()
     client.force_login(editor)
-    content = run_action(client, "publish_updates", [own, unsourced]).content.decode()
+    content = confirm(client, "publish_updates", [own, unsourced]).content.decode()
     assert "You cannot publish your own update" in content
     assert "needs at least one source" in content
     assert set(StatusUpdate.objects.values_list("state", flat=True)) == {"submitted"}
@@ -63,12 +73,12 @@ def test_reject_action_asks_for_a_comment_first(client, editor, analyst):
     assert form_page.status_code == 200
     assert "Reject updates" in form_page.content.decode()
 
-    empty = run_action(client, "reject_updates", [update], apply="1", comment="   ")
+    empty = confirm(client, "reject_updates", [update], comment="   ")
     assert "This field is required" in empty.content.decode()
     update.refresh_from_db()
     assert update.state == "submitted"
 
-    run_action(client, "reject_updates", [update], apply="1", comment="Cite the MoU text.")
+    confirm(client, "reject_updates", [update], comment="Cite the MoU text.")
     update.refresh_from_db()
     assert (update.state, update.review_comment, update.reviewer) == (
         "rejected",
@@ -139,46 +149,35 @@ def test_a_future_update_is_refused_with_a_message(client, editor):
 
 
 @pytest.mark.django_db
-def test_correcting_a_published_update_moves_the_current_status(client, editor):
-    update = make_published_update(status="in_progress")
+def test_a_published_update_is_read_only_in_the_admin(client, editor):
+    """Finding 2: an editor changed a published update's summary and status in the admin,
+    live at once with no review. Now the change form is read-only and a POST is refused."""
+    update = make_published_update(status="in_progress", summary="Launch pad built")
     client.force_login(editor)
+    url = reverse("admin:commitments_statusupdate_change", args=[update.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="summary"' not in page.content.decode()  # shown, not editable
     response = client.post(
-        reverse("admin:commitments_statusupdate_change", args=[update.pk]),
+        url,
         {
             "commitment": update.commitment.pk,
             "as_of": update.as_of.isoformat(),
             "loaded_version": update.version,
-            "status": "delayed",
-            "summary": update.summary,
+            "status": "achieved",
+            "summary": "Landed on the Moon",
             "body": "",
             "sources": [s.pk for s in update.sources.all()],
         },
     )
-    assert response.status_code == 302
-    assert Commitment.objects.get().current_status == "delayed"
+    assert response.status_code == 403
+    update.refresh_from_db()
+    assert (update.status, update.summary) == ("in_progress", "Launch pad built")
+    assert Commitment.objects.get().current_status == "in_progress"
 
 
 @pytest.mark.django_db
-def test_a_published_update_cannot_lose_all_its_sources(client, editor):
-    update = make_published_update()
-    client.force_login(editor)
-    response = client.post(
-        reverse("admin:commitments_statusupdate_change", args=[update.pk]),
-        {
-            "commitment": update.commitment.pk,
-            "as_of": update.as_of.isoformat(),
-            "loaded_version": update.version,
-            "status": update.status,
-            "summary": update.summary,
-        },
-    )
-    assert response.status_code == 200
-    assert "must keep at least one source" in response.content.decode()
-    assert update.sources.count() == 1
-
-
-@pytest.mark.django_db
-def test_deleting_the_latest_published_update_falls_back(client, editor):
+def test_a_published_update_cannot_be_deleted_in_the_admin(client, editor):
     commitment = make_commitment()
     make_published_update(commitment, status="in_progress", as_of=SUMMIT_DAY)
     latest = make_published_update(
@@ -188,9 +187,12 @@ def test_deleting_the_latest_published_update_falls_back(client, editor):
     response = client.post(
         reverse("admin:commitments_statusupdate_delete", args=[latest.pk]), {"post": "yes"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 403
+    bulk = run_action(client, "delete_selected", [latest], post="yes")
+    assert "Cannot delete" in bulk.content.decode() or "protected" in bulk.content.decode()
+    assert StatusUpdate.objects.filter(pk=latest.pk).exists()
     commitment.refresh_from_db()
-    assert commitment.current_status == "in_progress"
+    assert commitment.current_status == "delayed"
 
 
 def commitment_form(**overrides):

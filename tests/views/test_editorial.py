@@ -303,7 +303,9 @@ def test_editor_publishes_and_it_is_public_at_once(client, analyst, editor):
     update = make_update(commitment, author=analyst, status="in_progress", summary="Tracks laid")
     update.submit()
     client.force_login(editor)
-    response = client.post(reverse("commitments:update-publish", args=[update.pk]), follow=True)
+    response = client.post(
+        reverse("commitments:update-publish", args=[update.pk]), {"version": update.version}, follow=True
+    )
     assert "It is on the public pages now." in response.content.decode()
     client.logout()
     page = client.get("/commitments/train/").content.decode()
@@ -317,9 +319,13 @@ def test_publishing_refusals_are_explained(client, editor):
     unsourced = make_update(sources=[])
     unsourced.submit()
     client.force_login(editor)
-    first = client.post(reverse("commitments:update-publish", args=[own.pk]), follow=True)
+    first = client.post(
+        reverse("commitments:update-publish", args=[own.pk]), {"version": own.version}, follow=True
+    )
     assert "You cannot publish your own update" in first.content.decode()
-    second = client.post(reverse("commitments:update-publish", args=[unsourced.pk]), follow=True)
+    second = client.post(
+        reverse("commitments:update-publish", args=[unsourced.pk]), {"version": unsourced.version}, follow=True
+    )
     assert "needs at least one source" in second.content.decode()
     assert set(StatusUpdate.objects.values_list("state", flat=True)) == {"submitted"}
 
@@ -334,7 +340,10 @@ def test_rejecting_needs_a_comment(client, analyst, editor):
     assert "a comment is required" in response.content.decode()
     update.refresh_from_db()
     assert update.state == "submitted"
-    client.post(reverse("commitments:update-reject", args=[update.pk]), {"comment": "Why?"})
+    client.post(
+        reverse("commitments:update-reject", args=[update.pk]),
+        {"comment": "Why?", "version": update.version},
+    )
     update.refresh_from_db()
     assert (update.state, update.review_comment) == ("rejected", "Why?")
 
