@@ -3,13 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -83,7 +83,14 @@ class StatusUpdateInline(admin.TabularInline):
 
 class ReadOnlyHistoryMixin:
     """History is a record, not a way back: no revert (it would bypass review), and a
-    malformed history address is a 404, not an error."""
+    malformed history address is a 404, not an error. Also: a changelist address with an
+    impossible date (`?as_of__year=99999999999`) is answered like any bad filter."""
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except OverflowError:
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
 
     def history_view(self, request, object_id, extra_context=None):
         if not str(object_id).isdigit():
@@ -98,9 +105,10 @@ class ReadOnlyHistoryMixin:
                 "Reverting from history is turned off: change the record through its form."
             )
         obj = self.get_object(request, object_id)
-        if obj is None and not self.model.history.filter(
-            id=object_id, history_id=version_id
-        ).exists():
+        if (
+            obj is None
+            and not self.model.history.filter(id=object_id, history_id=version_id).exists()
+        ):
             raise Http404("No such version.")
         if obj is not None and not self.has_view_permission(request, obj):
             raise PermissionDenied
@@ -327,7 +335,7 @@ class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         return rules.is_editor(request.user)
 
     def get_deleted_objects(self, objs, request):
-        """"Delete selected" asks the rules for each update: the others are listed as
+        """ "Delete selected" asks the rules for each update: the others are listed as
         protected and nothing is deleted."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         refused = [
@@ -396,9 +404,7 @@ class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": title,
             "opts": self.model._meta,
-            "queryset": queryset.select_related("commitment", "author").prefetch_related(
-                "sources"
-            ),
+            "queryset": queryset.select_related("commitment", "author").prefetch_related("sources"),
             "form": form,
             "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

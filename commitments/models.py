@@ -40,7 +40,6 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from commitments.markdown import render_markdown
-from commitments.rules import ONCE_PUBLIC_STATES
 from commitments.progress import (
     Pace,
     Point,
@@ -49,6 +48,7 @@ from commitments.progress import (
     expected_value,
     project_completion,
 )
+from commitments.rules import ONCE_PUBLIC_STATES
 
 ANALYST_GROUP = "Analyst"
 EDITOR_GROUP = "Editor"
@@ -546,6 +546,51 @@ class StatusUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.commitment}: {self.get_status_display()} as of {self.as_of:%d %b %Y}"
 
+    # What a published update says: never changed in place (see save()).
+    CONTENT_FIELDS = (
+        "commitment_id",
+        "kind",
+        "corrects_id",
+        "as_of",
+        "status",
+        "progress_value",
+        "summary",
+        "body",
+        "correction_note",
+    )
+
+    def save(self, *args, **kwargs):
+        """Save, refusing to change what a once-public update says, and keep the
+        commitment's current status right whenever a public update is touched."""
+        stored = None
+        if self.pk is not None and not self._state.adding:
+            stored = (
+                StatusUpdate.objects.filter(pk=self.pk)
+                .values("state", "commitment_id", *self.CONTENT_FIELDS[1:])
+                .first()
+            )
+        if stored and stored["state"] in ONCE_PUBLIC_STATES:
+            changed = [
+                name
+                for name in self.CONTENT_FIELDS
+                if stored[name] != getattr(self, name)
+                and not (
+                    name == "progress_value" and _same_number(stored[name], self.progress_value)
+                )
+            ]
+            if changed:
+                raise ValidationError(
+                    "A published update is never changed in place ("
+                    + ", ".join(name.removesuffix("_id").replace("_", " ") for name in changed)
+                    + "): open a correction instead; it goes through review."
+                )
+        super().save(*args, **kwargs)
+        was_public = bool(stored) and stored["state"] == self.State.PUBLISHED
+        if was_public or self.state == self.State.PUBLISHED:
+            Commitment.refresh_status_of(self.commitment_id)
+            if stored and stored["commitment_id"] != self.commitment_id:
+                Commitment.refresh_status_of(stored["commitment_id"])
+
     @property
     def status_definition(self) -> str:
         return STATUS_DEFINITIONS[self.status]
@@ -583,52 +628,9 @@ class StatusUpdate(models.Model):
     # stored state in one transaction, so two people cannot act on the same update at once.
     # When a person acts (`by`), commitments/rules.py decides whether they may.
 
-    # What a published update says: never changed in place (see save()).
-    CONTENT_FIELDS = (
-        "commitment_id",
-        "kind",
-        "corrects_id",
-        "as_of",
-        "status",
-        "progress_value",
-        "summary",
-        "body",
-        "correction_note",
-    )
-
     @property
     def is_revision(self) -> bool:
         return self.kind != self.Kind.UPDATE
-
-    def save(self, *args, **kwargs):
-        """Save, refusing to change what a once-public update says, and keep the
-        commitment's current status right whenever a public update is touched."""
-        stored = None
-        if self.pk is not None and not self._state.adding:
-            stored = (
-                StatusUpdate.objects.filter(pk=self.pk)
-                .values("state", "commitment_id", *self.CONTENT_FIELDS[1:])
-                .first()
-            )
-        if stored and stored["state"] in ONCE_PUBLIC_STATES:
-            changed = [
-                name
-                for name in self.CONTENT_FIELDS
-                if stored[name] != getattr(self, name)
-                and not (name == "progress_value" and _same_number(stored[name], self.progress_value))
-            ]
-            if changed:
-                raise ValidationError(
-                    "A published update is never changed in place ("
-                    + ", ".join(name.removesuffix("_id").replace("_", " ") for name in changed)
-                    + "): open a correction instead; it goes through review."
-                )
-        super().save(*args, **kwargs)
-        was_public = bool(stored) and stored["state"] == self.State.PUBLISHED
-        if was_public or self.state == self.State.PUBLISHED:
-            Commitment.refresh_status_of(self.commitment_id)
-            if stored and stored["commitment_id"] != self.commitment_id:
-                Commitment.refresh_status_of(stored["commitment_id"])
 
     def submit(self, by=None):
         """Draft or rejected → submitted."""
@@ -753,9 +755,7 @@ class StatusUpdate(models.Model):
     def changes_since(self, version: int) -> str:
         """In words: what changed since `version` (for a reviewer whose page is out of date)."""
         seen = self.history.filter(version=version).order_by("-history_id").first()
-        intro = (
-            "This update changed after you opened it, so nothing was done: review it again. "
-        )
+        intro = "This update changed after you opened it, so nothing was done: review it again. "
         if seen is None:
             return intro
         changes = []
@@ -768,9 +768,7 @@ class StatusUpdate(models.Model):
             ("correction_note", "correction note"),
         ):
             before, after = getattr(seen, name), getattr(self, name)
-            if before != after and not (
-                name == "progress_value" and _same_number(before, after)
-            ):
+            if before != after and not (name == "progress_value" and _same_number(before, after)):
                 if name in ("body", "correction_note"):
                     changes.append(f"{label} rewritten")
                 else:
@@ -1435,7 +1433,7 @@ class Commitment(models.Model):
 
     @staticmethod
     @transaction.atomic
-    def refresh_status_of(pk) -> None:
+    def refresh_status_of(pk) -> bool:
         """The one function that writes a commitment's stored status: it locks the
         commitment's row, then reads its latest published update, so two publications at
         once cannot store the older status over the newer. Every path that can change it
@@ -1444,14 +1442,15 @@ class Commitment(models.Model):
         recompute_status`."""
         commitment = Commitment.objects.select_for_update().filter(pk=pk).first()
         if commitment is None:  # being deleted with its updates
-            return
+            return False
         latest = commitment.updates.published().newest_first().only("pk", "status").first()
         new = (latest.pk if latest else None, latest.status if latest else "")
         if (commitment.latest_update_id, commitment.current_status) == new:
-            return
+            return False
         commitment.latest_update_id, commitment.current_status = new
         commitment._change_reason = "Status recomputed from its published updates"
         commitment.save(update_fields=["latest_update", "current_status", "updated_at"])
+        return True
 
 
 class CommitmentParty(models.Model):

@@ -304,7 +304,9 @@ def test_editor_publishes_and_it_is_public_at_once(client, analyst, editor):
     update.submit()
     client.force_login(editor)
     response = client.post(
-        reverse("commitments:update-publish", args=[update.pk]), {"version": update.version}, follow=True
+        reverse("commitments:update-publish", args=[update.pk]),
+        {"version": update.version},
+        follow=True,
     )
     assert "It is on the public pages now." in response.content.decode()
     client.logout()
@@ -324,7 +326,9 @@ def test_publishing_refusals_are_explained(client, editor):
     )
     assert "You cannot publish your own update" in first.content.decode()
     second = client.post(
-        reverse("commitments:update-publish", args=[unsourced.pk]), {"version": unsourced.version}, follow=True
+        reverse("commitments:update-publish", args=[unsourced.pk]),
+        {"version": unsourced.version},
+        follow=True,
     )
     assert "needs at least one source" in second.content.decode()
     assert set(StatusUpdate.objects.values_list("state", flat=True)) == {"submitted"}
