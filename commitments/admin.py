@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments import rules
-from commitments.forms import VersionCheckedForm
+from commitments.forms import EditConflict, VersionCheckedForm
 from commitments.models import (
     Commitment,
     CommitmentParty,
@@ -91,6 +91,18 @@ class ReadOnlyHistoryMixin:
             return super().changelist_view(request, extra_context)
         except OverflowError:
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:  # a save slipped in between the form's check and this save
+            self.message_user(
+                request,
+                "Someone else saved this at the same moment, so your change was not saved. "
+                "Their version is shown now: make your change again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def history_view(self, request, object_id, extra_context=None):
         if not str(object_id).isdigit():

@@ -41,7 +41,12 @@ class VersionCheckedForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             model = type(self.instance)
-            current = model.objects.get(pk=self.instance.pk)
+            rows = model.objects.all()
+            if transaction.get_connection().in_atomic_block:
+                # The admin validates and saves in one transaction: hold the row from this
+                # check to the save, so nobody can slip a save in between.
+                rows = rows.select_for_update()
+            current = rows.get(pk=self.instance.pk)
             if cleaned.get("loaded_version") != current.version:
                 self.newer = current
                 self.data = self.data.copy()

@@ -3,12 +3,13 @@ and the stored status always equals the one worked out from the published update
 
 import datetime
 import re
+import threading
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from commitments.models import Commitment, Source, StatusUpdate
 from tests.factories import (
     SUMMIT_DAY,
     make_commitment,
+    make_editor,
     make_published_update,
     make_source,
     make_update,
@@ -398,3 +400,95 @@ def test_the_stored_status_always_equals_the_computed_one(analyst, editor, opera
         elif operation == "delete_all":
             StatusUpdate.objects.filter(commitment=commitment, revisions__isnull=True).delete()
         assert stored(commitment) == computed(commitment), operations
+
+
+# Under contention (PostgreSQL: real row locks, real threads)
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
+)
+
+
+def run_at_once(work, arguments):
+    """Run work(argument) in one thread each, all released together; collect outcomes."""
+    barrier = threading.Barrier(len(arguments))
+    outcomes = []
+
+    def run(argument):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            outcomes.append(work(argument))
+        except Exception as error:  # the outcome is what the test reads
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_publications_at_once_never_store_the_older_status(roles, round_):
+    commitment = make_commitment()
+    editor = make_editor(f"contention-{round_}")
+    days = [0, 5, 10, 15, 20, 25]
+    updates = []
+    for day in days:
+        update = make_update(
+            commitment, status="delayed", as_of=SUMMIT_DAY + datetime.timedelta(days=day)
+        )
+        update.submit()
+        updates.append(update)
+    newest = updates[-1]
+    StatusUpdate.objects.filter(pk=newest.pk).update(status="achieved")
+
+    def publish_one(update):
+        StatusUpdate.objects.get(pk=update.pk).publish(editor)
+        return "published"
+
+    outcomes = run_at_once(publish_one, updates)
+    assert outcomes == ["published"] * len(updates)
+    assert stored(commitment) == computed(commitment) == (newest.pk, "achieved")
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_admin_saves_at_once_are_never_an_error(roles):
+    from django.test import Client
+
+    editor = make_editor("contention-admin")
+    commitment = make_commitment(title="Before")
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+
+    def save(title):
+        client = Client()
+        client.force_login(editor)
+        response = client.post(
+            url,
+            {
+                "title": title,
+                "slug": commitment.slug,
+                "summary": commitment.summary,
+                "sector": commitment.sector_id,
+                "announced_on": commitment.announced_on.isoformat(),
+                "loaded_version": commitment.version,
+                "commitment_parties-TOTAL_FORMS": "0",
+                "commitment_parties-INITIAL_FORMS": "0",
+                "updates-TOTAL_FORMS": "0",
+                "updates-INITIAL_FORMS": "0",
+            },
+        )
+        return response.status_code
+
+    outcomes = run_at_once(save, [f"Title {i}" for i in range(6)])
+    assert all(isinstance(code, int) and code < 500 for code in outcomes), outcomes
+    assert outcomes.count(302) == 1  # one save wins; the others see the conflict
+    assert Commitment.objects.get(pk=commitment.pk).title.startswith("Title ")
