@@ -5,6 +5,7 @@ production refuses to start without a SECRET_KEY.
 """
 
 import os
+import re
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -163,6 +164,35 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "commitments.views.accounts.locked_out"
+# The address is the client's as the trusted proxy saw it (TRUSTED_PROXY_COUNT, below), the same
+# one every rate limit counts: commitments.throttle.client_ip. (The AXES_IPWARE_* settings need
+# django-ipware, which is not installed, and this callable takes precedence over them anyway.)
+AXES_CLIENT_IP_CALLABLE = "commitments.throttle.client_ip"
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A rate limit such as "10/10m" (count / period in s, m, h or d); "off" turns it off."""
+    value = env_str(name, default).lower()
+    if value == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must look like 10/10m or 60/h (or off), not {value!r}")
+    return value
+
+
+# Rate limits per client address (commitments/throttle.py), counted in the cache. Sign-ins, any
+# username: all attempts and failed ones. Password-reset requests: per address and per e-mail
+# address asked for (known or not). Public downloads that are expensive to build, counted only
+# when not served from the public cache: PDF and XLSX ("heavy"), and the CSV/JSON exports and
+# uncached report pages. Over a limit, the answer is a 429 page saying when to try again.
+THROTTLE_RATE_LOGIN = env_rate("THROTTLE_RATE_LOGIN", "60/h")
+THROTTLE_RATE_LOGIN_FAILED = env_rate("THROTTLE_RATE_LOGIN_FAILED", "30/h")
+THROTTLE_RATE_RESET_ADDRESS = env_rate("THROTTLE_RATE_RESET_ADDRESS", "10/h")
+THROTTLE_RATE_RESET_EMAIL = env_rate("THROTTLE_RATE_RESET_EMAIL", "3/h")
+THROTTLE_RATE_HEAVY = env_rate("THROTTLE_RATE_HEAVY", "10/10m")
+THROTTLE_RATE_EXPORT = env_rate("THROTTLE_RATE_EXPORT", "30/10m")
+# If the cache is unreachable, requests go through unlimited (and a warning is logged).
+RATELIMIT_FAIL_OPEN = True
 
 # E-mail (password resets): printed to the console in development, SMTP in production.
 _email_backend = env_str(
@@ -186,6 +216,25 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tracker@localhost")
+# The site's own address, for links in e-mails (password resets): never the Host a request
+# claims. Defaults: http://127.0.0.1:8000 with DEBUG, else https:// and the first host in
+# ALLOWED_HOSTS that is not a wildcard.
+SITE_URL = env_str("SITE_URL").rstrip("/")
+if not SITE_URL:
+    _concrete_hosts = [h for h in ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")]
+    if DEBUG:
+        SITE_URL = "http://127.0.0.1:8000"
+    elif _concrete_hosts:
+        SITE_URL = f"https://{_concrete_hosts[0]}"
+    elif ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "SITE_URL is required when ALLOWED_HOSTS holds only wildcards, "
+            "e.g. SITE_URL=https://tracker.example.org"
+        )
+elif not re.fullmatch(r"https?://[^/?#@\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an origin such as https://tracker.example.org, not {SITE_URL!r}"
+    )
 
 LOGGING = {
     "version": 1,
@@ -227,9 +276,16 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-if env_bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     # Only behind a reverse proxy that sets X-Forwarded-Proto itself (see README, Deploy).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of the app append the address they received each request
+# from to X-Forwarded-For. The client is the entry the outermost one appended (that many from
+# the right); entries further left are whatever the client sent. 0: REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 LANGUAGE_CODE = "en-gb"

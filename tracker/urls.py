@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from commitments.views import accounts
 from commitments.views.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Django's sign-in and reset views with per-address limits (commitments/views/accounts.py).
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include(("commitments.api", "api"))),
     path("", include("commitments.urls")),

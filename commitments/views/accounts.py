@@ -1,7 +1,18 @@
-import logging
+"""Signing in and password resets, with their limits: django-axes locks a username from one
+address after repeated failures; the limits here count every sign-in and reset request per
+client address (and reset requests per e-mail address) across usernames."""
 
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+
+from commitments import throttle
 
 logger = logging.getLogger("commitments.security")
 
@@ -12,8 +23,8 @@ def locked_out(request, original_response=None, credentials=None):
 
     cool_off = get_cool_off(request)
     username = (credentials or {}).get("username", "")
-    logger.warning("Sign-in locked out for %r from %s", username, request.META.get("REMOTE_ADDR"))
-    return render(
+    logger.warning("Sign-in locked out for %r from %s", username, throttle.client_ip(request))
+    response = render(
         request,
         "registration/locked_out.html",
         {
@@ -23,3 +34,68 @@ def locked_out(request, original_response=None, credentials=None):
         },
         status=429,
     )
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, limited per client address whatever the username: at most
+    THROTTLE_RATE_LOGIN attempts, and THROTTLE_RATE_LOGIN_FAILED failed ones."""
+
+    def post(self, request, *args, **kwargs):
+        wait = throttle.reached(
+            request, "login:failed", settings.THROTTLE_RATE_LOGIN_FAILED
+        ) or throttle.hit(request, "login:all", settings.THROTTLE_RATE_LOGIN)
+        if wait:
+            logger.warning("Sign-in refused for %s: too many attempts", throttle.client_ip(request))
+            return throttle.too_many(
+                request, wait, "registration/locked_out.html", {"per_address": True}
+            )
+        response = super().post(request, *args, **kwargs)
+        if response.status_code != 302:  # the form came back: a failed sign-in
+            throttle.hit(request, "login:failed", settings.THROTTLE_RATE_LOGIN_FAILED)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per client address and per e-mail address (known or
+    not, so the limit reveals nothing), mailing links to SITE_URL, never to the Host asked."""
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("email", "")
+        waits = [
+            throttle.hit(request, "reset:address", settings.THROTTLE_RATE_RESET_ADDRESS),
+            throttle.hit(
+                request,
+                "reset:email",
+                settings.THROTTLE_RATE_RESET_EMAIL,
+                value=throttle.hashed(email),
+            )
+            if email.strip()
+            else None,
+        ]
+        wait = max((w for w in waits if w), default=None)
+        if wait:
+            return throttle.too_many(request, wait, context={"reset": True})
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        site = urlsplit(settings.SITE_URL)
+        if not site.netloc:  # never fall back to the Host the request claims
+            raise ImproperlyConfigured("Set SITE_URL to send password-reset links.")
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context={
+                "site_name": settings.SITE_NAME,
+                **(self.extra_email_context or {}),
+            },
+        )
+        return HttpResponseRedirect(self.get_success_url())

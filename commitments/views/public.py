@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
@@ -41,6 +42,7 @@ from commitments.report_outputs import (
 )
 from commitments.reports import build_report, default_period
 from commitments.tables import PER_PAGE, SORT_CHOICES, CommitmentTable
+from commitments.throttle import throttle_download, throttle_list_export, throttle_report
 
 DASHBOARD_LIST_LENGTH = 10
 
@@ -128,6 +130,7 @@ class DashboardView(AsOfMixin, TemplateView):
         return updates.order_by(F("reviewed_at").desc(), "-pk")
 
 
+@method_decorator(throttle_list_export, name="dispatch")  # `?_export=` only, per client
 class CommitmentListView(AsOfMixin, ExportMixin, SingleTableMixin, FilterView):
     """The filterable, sortable list. Nonsense in the query string is explained or ignored.
     `?_export=csv|xlsx|json` downloads every row of the current filtered, sorted view."""
@@ -288,6 +291,7 @@ def set_number_system(request):
 
 
 @require_GET
+@throttle_download
 def updates_csv(request):
     """Every published update, one row each (see `published_updates_csv`)."""
     return published_updates_csv(request.build_absolute_uri("/").rstrip("/"))
@@ -315,6 +319,7 @@ REPORT_TYPES = {
 
 
 @require_GET
+@throttle_report  # inside cache_public (urls.py): only cache misses count
 def progress_report(request):
     """A report for a period and scope, as a printable page or a PDF, XLSX, CSV or JSON file.
     Invalid fields are explained and replaced by the defaults."""
