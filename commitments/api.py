@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_safe
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import SimpleRouter
 
@@ -20,9 +21,40 @@ from commitments.models import Commitment, CommitmentParty, Party, Sector, Sourc
 
 
 class Pagination(PageNumberPagination):
+    """`page_size` is a whole number from 1; above 100 counts as 100. Anything else (negative,
+    zero, `5.0`, `+5`, non-ASCII digits) is answered with 400, like an invalid filter."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        digits = raw.lstrip("0")
+        if not (raw.isascii() and raw.isdigit() and digits):
+            message = f"Give a whole number from 1 to {self.max_page_size}."
+            raise ValidationError({self.page_size_query_param: [message]})
+        # A thousand-digit number is not worth converting: it is more than the most.
+        return self.max_page_size if len(digits) > 3 else min(int(digits), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
+                parameter["description"] = (
+                    f"Results per page: {self.page_size} unless given; more than "
+                    f"{self.max_page_size} counts as {self.max_page_size}."
+                )
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 @method_decorator(cache_public, name="dispatch")
@@ -140,7 +172,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 class CommitmentDetailSerializer(CommitmentSerializer):
     event = serializers.CharField(source="event.name", allow_null=True, default=None)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SerializerMethodField(
+        help_text="The commitment this one is part of, if that one is public; otherwise null."
+    )
     children = serializers.SerializerMethodField()
     updates = UpdateSerializer(source="published_updates", many=True)
 
@@ -154,8 +188,13 @@ class CommitmentDetailSerializer(CommitmentSerializer):
             "updates",
         ]
 
+    def get_parent(self, obj) -> str | None:
+        # Only a public commitment is ever named: an unpublished parent reads as none.
+        parent = obj.public_parent
+        return parent.slug if parent is not None else None
+
     def get_children(self, obj) -> list[str]:
-        return [child.slug for child in obj.public_children]
+        return [child.slug for child in obj.public_children]  # public ones only (for_detail)
 
 
 class UpdateFilter(django_filters.FilterSet):
@@ -224,8 +263,10 @@ class SectorViewSet(ReadOnlyViewSet):
 
 @extend_schema(tags=["reference"])
 class PartyViewSet(ReadOnlyViewSet):
+    """Parties on at least one public commitment; no other party is named anywhere."""
+
     serializer_class = PartySerializer
-    queryset = Party.objects.order_by("name")
+    queryset = Party.objects.public().order_by("name")
     lookup_field = "slug"
 
 

@@ -1,11 +1,21 @@
 """A commitment's public change log, built from its audit history.
 
-Only what the public may see goes in: published updates and changes to the commitment's own
-public fields and parties. Who made a change is never shown.
+Only what the public may see goes in: published updates (and the notices of corrections and
+retractions) and changes to the commitment's own public fields and parties, from its first
+publication on. The log starts with the commitment
+as it stood when it was first published; whatever it was before (a working title, a partner
+dropped before the announcement) leaves no trace, not even as the "before" of a later change.
+Who made a change is never shown.
+
+The cost is bounded: the history is read as a few light columns (the description as a hash),
+and only the newest MAX_ENTRIES entries are built in full and shown.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
+
+from django.db.models import Min, Q
+from django.db.models.functions import MD5
 
 from commitments.templatetags.tracker import quantity
 
@@ -26,9 +36,8 @@ PUBLIC_FIELDS = [
     "target_wording",
 ]
 LONG_FIELDS = {"description"}
-# Parties saved with the commitment itself (one admin form, one data load) are part of its
-# first record, not later changes.
-SAME_SAVE = timedelta(minutes=5)
+# Long fields are compared by a hash computed in the database, never loaded.
+MAX_ENTRIES = 200
 
 
 @dataclass
@@ -41,89 +50,156 @@ class Change:
 @dataclass
 class Entry:
     when: datetime
-    kind: str  # "recorded", "changed", "update", "parties"
+    kind: str  # "published" (the first record), "changed", "update", "retraction", "parties"
     title: str
     changes: list[Change] = field(default_factory=list)
     update: object = None
     previous_status: str = ""
+    update_id: int | None = None
 
 
-def build_change_log(commitment) -> list[Entry]:
+@dataclass
+class ChangeLog:
+    first: Entry  # "First published": the record as it stood then
+    entries: list[Entry]  # later entries, newest first, at most MAX_ENTRIES
+    hidden: int = 0  # older later entries left out
+
+
+def first_published_at(commitment) -> datetime | None:
+    """When the commitment became public: the earliest publication of any of its updates,
+    including updates published then and since withdrawn or replaced (their audit history
+    remembers the publication)."""
+    from commitments.models import StatusUpdate
+
+    published = StatusUpdate.State.PUBLISHED
+    now = StatusUpdate.objects.filter(commitment=commitment, state=published).aggregate(
+        first=Min("reviewed_at")
+    )["first"]
+    ever = StatusUpdate.history.filter(commitment_id=commitment.pk, state=published).aggregate(
+        first=Min("reviewed_at")
+    )["first"]
+    return min((d for d in (now, ever) if d is not None), default=None)
+
+
+def build_change_log(commitment, limit: int = MAX_ENTRIES) -> ChangeLog:
     from commitments.models import CommitmentParty, Party, Sector, StatusUpdate
 
-    entries: list[Entry] = []
-    records = list(commitment.history.order_by("history_date", "history_id"))
-    sector_names = dict(
-        Sector.objects.filter(pk__in={r.sector_id for r in records}).values_list("pk", "name")
+    # Published updates (corrections included) and retraction notices, as light rows in
+    # as-of order. A retracted or superseded update is gone from the record: its notice says so.
+    statuses = dict(StatusUpdate.Status.choices)
+    public = Q(state=StatusUpdate.State.PUBLISHED) | Q(
+        kind=StatusUpdate.Kind.RETRACTION, state=StatusUpdate.State.RETRACTED
     )
-    previous = None
-    recorded = None
-    for record in records:
-        if previous is None:
-            recorded = Entry(
-                min(record.history_date, commitment.created_at), "recorded", "Commitment recorded"
-            )
-            entries.append(recorded)
-        else:
-            changes = [
-                _describe(name, getattr(previous, name), getattr(record, name), sector_names)
-                for name in PUBLIC_FIELDS
-                if getattr(previous, name) != getattr(record, name)
-            ]
-            if changes:
-                entries.append(Entry(record.history_date, "changed", "Details changed", changes))
-        previous = record
+    update_rows = list(
+        StatusUpdate.objects.filter(public, commitment=commitment, reviewed_at__isnull=False)
+        .order_by("as_of", "reviewed_at", "pk")
+        .values_list("pk", "kind", "status", "reviewed_at")
+    )
+    start = first_published_at(commitment) or commitment.updated_at
 
-    party_records = list(
-        CommitmentParty.history.filter(commitment_id=commitment.pk).order_by(
-            "history_date", "history_id"
-        )
+    # The commitment's record: as it stood at first publication, then each later version,
+    # as tuples of PUBLIC_FIELDS. Every publication saves the commitment too, so most later
+    # versions equal the one before: one tuple comparison each.
+    columns = [f"{name}_hash" if name in LONG_FIELDS else name for name in PUBLIC_FIELDS]
+    history = commitment.history.annotate(
+        **{f"{name}_hash": MD5(name) for name in LONG_FIELDS}
+    ).order_by("history_date", "history_id")
+    base = history.filter(history_date__lte=start).reverse().values_list(*columns).first()
+    later = [
+        (row[0], row[1:])
+        for row in history.filter(history_date__gt=start).values_list("history_date", *columns)
+    ]
+    if base is None and later:
+        base = later.pop(0)[1]  # history kept only since after publication (e.g. loaded data)
+    sector = PUBLIC_FIELDS.index("sector_id")
+    sector_ids = {values[sector] for values in [base, *(values for _, values in later)] if values}
+    sector_names = dict(Sector.objects.filter(pk__in=sector_ids).values_list("pk", "name"))
+
+    title = base[PUBLIC_FIELDS.index("title")] if base else commitment.title
+    first = Entry(start, "published", "First published", [Change("Titled", "", title)])
+    entries: list[Entry] = []
+    previous = base
+    for when, values in later:
+        if values != previous:
+            changes = [
+                _describe(name, before, after, sector_names)
+                for name, before, after in zip(PUBLIC_FIELDS, previous, values, strict=True)
+                if before != after
+            ]
+            entries.append(Entry(when, "changed", "Details changed", changes))
+        previous = values
+
+    # Parties: those on the commitment at first publication belong to the first record.
+    party_rows = list(
+        CommitmentParty.history.filter(commitment_id=commitment.pk)
+        .order_by("history_date", "history_id")
+        .values("id", "party_id", "role", "contribution", "history_type", "history_date")
     )
     party_names = dict(
-        Party.objects.filter(pk__in={r.party_id for r in party_records}).values_list("pk", "name")
+        Party.objects.filter(pk__in={r["party_id"] for r in party_rows}).values_list("pk", "name")
     )
     roles = dict(CommitmentParty.Role.choices)
-    last_seen = {}
-    for record in party_records:
-        name = party_names.get(record.party_id, "A party")
-        role = roles.get(record.role, record.role).lower()
-        before = last_seen.get(record.id)
-        if record.history_type == "+":
-            if records and record.history_date - records[0].history_date <= SAME_SAVE:
-                recorded.changes.append(Change("With", "", f"{name} ({role})"))
-            else:
-                entries.append(Entry(record.history_date, "parties", f"{name} added as {role}"))
-        elif record.history_type == "-":
-            entries.append(Entry(record.history_date, "parties", f"{name} removed"))
-        elif before is not None and (before.role, before.contribution) != (
-            record.role,
-            record.contribution,
+
+    def describe(row) -> tuple[str, str]:
+        role = roles.get(row["role"], row["role"]).lower()
+        return party_names.get(row["party_id"], "A party"), role
+
+    present = {}  # party role id → its latest row, while on the commitment
+    split = next(
+        (i for i, r in enumerate(party_rows) if r["history_date"] > start), len(party_rows)
+    )
+    for row in party_rows[:split]:
+        if row["history_type"] == "-":
+            present.pop(row["id"], None)
+        else:
+            present[row["id"]] = row
+    first.changes += [Change("With", "", "{} ({})".format(*describe(r))) for r in present.values()]
+    for row in party_rows[split:]:
+        name, role = describe(row)
+        before = present.get(row["id"])
+        if row["history_type"] == "-":
+            present.pop(row["id"], None)
+            if before is not None:
+                entries.append(Entry(row["history_date"], "parties", f"{name} removed"))
+            continue
+        present[row["id"]] = row
+        if row["history_type"] == "+":
+            entries.append(Entry(row["history_date"], "parties", f"{name} added as {role}"))
+        elif before is None or (before["role"], before["contribution"]) != (
+            row["role"],
+            row["contribution"],
         ):
             detail = f"{name} is now {role}"
-            if record.contribution:
-                detail += f": {record.contribution}"
-            entries.append(Entry(record.history_date, "parties", detail))
-        last_seen[record.id] = record
+            if row["contribution"]:
+                detail += f": {row['contribution']}"
+            entries.append(Entry(row["history_date"], "parties", detail))
 
-    published = list(
-        StatusUpdate.objects.published()
-        .filter(commitment=commitment)
-        .order_by("as_of", "reviewed_at", "pk")
-    )
     previous_status = ""
-    for update in published:
-        entries.append(
-            Entry(
-                update.reviewed_at,
-                "update",
-                "Status update published",
-                update=update,
-                previous_status=previous_status,
-            )
+    for pk, kind, status, reviewed_at in update_rows:
+        if kind == StatusUpdate.Kind.RETRACTION:
+            entries.append(Entry(reviewed_at, "retraction", "Update retracted", update_id=pk))
+            continue
+        title = (
+            "Correction published"
+            if kind == StatusUpdate.Kind.CORRECTION
+            else "Status update published"
         )
-        previous_status = update.get_status_display()
+        entries.append(
+            Entry(reviewed_at, "update", title, previous_status=previous_status, update_id=pk)
+        )
+        previous_status = statuses.get(status, status)
+
     entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries
+    shown, hidden = entries[:limit], entries[limit:]
+    updates = (
+        StatusUpdate.objects.filter(public)
+        .select_related("corrects")
+        .in_bulk([entry.update_id for entry in shown if entry.update_id is not None])
+    )
+    for entry in shown:
+        if entry.update_id is not None:
+            entry.update = updates.get(entry.update_id)
+    return ChangeLog(first=first, entries=shown, hidden=len(hidden))
 
 
 def _describe(name, before, after, sector_names) -> Change:

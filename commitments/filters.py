@@ -29,7 +29,7 @@ class CommitmentFilter(django_filters.FilterSet):
     )
     party = django_filters.ModelChoiceFilter(
         field_name="parties",
-        queryset=Party.objects.all(),
+        queryset=Party.objects.public(),  # never name a party of unpublished work
         to_field_name="slug",
         empty_label="All parties",
         distinct=False,  # a party is on a commitment at most once (a constraint)

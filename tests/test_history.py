@@ -172,8 +172,8 @@ def test_public_change_log_shows_public_changes_only(client, analyst, editor):
     assert "Started" in content
     assert "Deadline" in content and "31 December 2030" in content
     assert "Gujarat added as counterpart" in content
-    assert "India (lead)" in content  # recorded with the commitment itself
-    assert "Commitment recorded" in content
+    assert "India (lead)" in content  # on the commitment when it was first published
+    assert "First published" in content
     assert MARKER not in content
     for person in (analyst, editor):
         assert person.username not in content

@@ -209,7 +209,8 @@ class PartyCommitmentListView(CommitmentListView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.party = get_object_or_404(Party, slug=kwargs["slug"])
+        # A party named only on unpublished commitments does not exist for the public.
+        self.party = get_object_or_404(Party.objects.public(), slug=kwargs["slug"])
         self.heading = f"Party: {self.party.name}"
 
     def get_queryset(self):
@@ -257,13 +258,14 @@ class AboutView(TemplateView):
 
 @require_GET
 def commitment_history(request, slug):
-    """The public change log: published updates and changes to public fields, never who
-    edited, and nothing about drafts or updates under review."""
+    """The public change log from first publication on: published updates and changes to
+    public fields, never who edited, nothing from before publication, and nothing about
+    drafts or updates under review. The newest entries only (changelog.MAX_ENTRIES)."""
     commitment = get_object_or_404(Commitment.objects.public().select_related("sector"), slug=slug)
     return render(
         request,
         "commitments/history.html",
-        {"commitment": commitment, "entries": commitment.public_change_log()},
+        {"commitment": commitment, "log": commitment.public_change_log()},
     )
 
 
