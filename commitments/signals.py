@@ -20,9 +20,12 @@ ALWAYS_PUBLIC_MODELS = ["Commitment", "CommitmentParty", "Conversion", "Event", 
 
 def bump_public_generation():
     """Now, and again when the transaction commits: a page built between the two from the
-    not yet committed data would otherwise be kept under the new generation."""
+    not yet committed data would otherwise be kept under the new generation.
+
+    Neither may break the change it follows: the bump never raises (a cache failure is
+    logged and retried), and the commit callback is robust besides."""
     _bump_now()
-    transaction.on_commit(_bump_now)
+    transaction.on_commit(_bump_now, robust=True)
 
 
 def _invalidate(sender, **kwargs):

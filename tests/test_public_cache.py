@@ -1,4 +1,10 @@
-"""The anonymous public cache is shared, fast and never stale."""
+"""The anonymous public cache is shared, fast and never stale.
+
+Pages are kept only in a cache every process shares (Redis): the tests of kept pages run
+against Redis db 11 (skipped without Redis on 127.0.0.1:6379); those of the generation run
+against any cache. Without Redis, nothing is kept: see tests/test_resilience.py."""
+
+import socket
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +22,35 @@ def seeded(db):
     call_command("loaddata", "india_japan_2025", verbosity=0)
 
 
+def _redis_answers() -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """Redis db 11 as the shared cache, as in production with REDIS_URL."""
+    if not _redis_answers():
+        pytest.skip("Redis is not on 127.0.0.1:6379")
+    from django.core.cache import cache
+
+    from commitments.cache import forget_cache_failures, local_copies
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "commitments.redis_cache.SharedRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/11",
+        }
+    }
+    forget_cache_failures()
+    cache.clear()
+    local_copies.clear()
+    yield
+    cache.clear()
+    local_copies.clear()
+
+
 PUBLIC = [
     "/",
     "/commitments/",
@@ -26,6 +61,7 @@ PUBLIC = [
 ]
 
 
+@pytest.mark.usefixtures("shared_cache")
 @pytest.mark.parametrize("url", PUBLIC)
 def test_anonymous_answers_come_from_the_cache(client, seeded, url, django_assert_num_queries):
     first = client.get(url)
@@ -35,6 +71,7 @@ def test_anonymous_answers_come_from_the_cache(client, seeded, url, django_asser
     assert second.content == first.content
 
 
+@pytest.mark.usefixtures("shared_cache")
 @pytest.mark.parametrize("url", PUBLIC)
 def test_publishing_shows_at_once(client, seeded, url):
     client.get(url)
@@ -44,6 +81,7 @@ def test_publishing_shows_at_once(client, seeded, url):
     assert "Delayed" in content or "delayed" in content
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_editing_a_commitment_shows_at_once(client, seeded):
     client.get("/commitments/chandrayaan-5/")
     commitment = Commitment.objects.get(slug="chandrayaan-5")
@@ -52,12 +90,14 @@ def test_editing_a_commitment_shows_at_once(client, seeded):
     assert "lunar polar exploration" in client.get("/commitments/chandrayaan-5/").content.decode()
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_drafts_do_not_leak_through_the_cache(client, seeded, analyst):
     client.get("/commitments/chandrayaan-5/")
     make_update(Commitment.objects.get(slug="chandrayaan-5"), summary="CACHE-DRAFT", author=analyst)
     assert "CACHE-DRAFT" not in client.get("/commitments/chandrayaan-5/").content.decode()
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_signed_in_pages_are_private_and_never_shared(client, seeded, editor):
     client.get("/")  # an anonymous copy is cached
     client.force_login(editor)
@@ -68,6 +108,7 @@ def test_signed_in_pages_are_private_and_never_shared(client, seeded, editor):
     assert "Signed in as" not in client.get("/").content.decode()
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_the_number_system_has_its_own_copy(client, seeded):
     url = "/commitments/five-lakh-indians-to-japan/"
     assert "5 lakh people" in client.get(url).content.decode()
@@ -75,6 +116,7 @@ def test_the_number_system_has_its_own_copy(client, seeded):
     assert "500,000 people" in client.get(url).content.decode()
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_a_zero_lifetime_turns_the_public_cache_off(client, seeded, settings):
     settings.PUBLIC_CACHE_SECONDS = 0
     client.get("/commitments/")
@@ -139,6 +181,7 @@ def test_the_generation_moves_again_on_commit(
     assert _generation() > during
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_the_status_chart_is_computed_once_per_change(client, seeded, settings, other_editor):
     settings.PUBLIC_CACHE_SECONDS = 0  # pages are built every time; the chart's data is kept
     with CaptureQueriesContext(connection) as first:
@@ -171,6 +214,7 @@ def test_local_copies_are_private_objects_of_one_generation():
     assert copies.get("d", 1).content == b"d"
 
 
+@pytest.mark.usefixtures("shared_cache")
 def test_each_host_name_has_its_own_copy(client, seeded, settings):
     settings.ALLOWED_HOSTS = ["tracker.example.org", "mirror.example.net"]
     first = client.get("/feeds/updates.atom", HTTP_HOST="tracker.example.org").content

@@ -247,6 +247,8 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes.apps": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
+        # Every 500 with its traceback (Django gives it a handler only with DEBUG on).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 
@@ -322,10 +324,15 @@ SITE_NAME = env_str("SITE_NAME", "Commitment tracker")
 # The shared cache: Redis when REDIS_URL is set (several app servers share it; Django's backend,
 # reusing its client), local memory otherwise. Anonymous public pages are kept
 # PUBLIC_CACHE_SECONDS at most, and invalidated at once by any change to public data
-# (commitments/cache.py).
+# (commitments/cache.py); only with Redis, as local memory is not shared between processes.
+# Connecting to Redis and each reply time out after a second: a request then goes uncached.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "commitments.redis_cache.SharedRedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "commitments.redis_cache.SharedRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

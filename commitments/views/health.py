@@ -8,6 +8,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from commitments.cache import settle_public_cache
+
 logger = logging.getLogger("commitments.health")
 
 
@@ -39,3 +41,5 @@ def _cache():
     cache.set("healthz", "ok", 10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("the cache did not keep a value")
+    if not settle_public_cache():
+        raise RuntimeError("a public cache invalidation has not landed yet")
