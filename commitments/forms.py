@@ -95,10 +95,30 @@ class VersionCheckedForm(forms.ModelForm):
         return super().save(commit)
 
 
+def is_id(value) -> bool:
+    """A row id as a form sends it: ASCII digits, small enough for the database ("²", "9" *
+    5000 or -1e20 made SQLite and PostgreSQL raise, a 500, rather than "not a choice")."""
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18
+
+
+class IdChoiceField(forms.ModelMultipleChoiceField):
+    """Choices by id, where anything but an id is an invalid choice (not a database error)."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            if not is_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
 class StatusUpdateForm(VersionCheckedForm):
     """An analyst's update: what happened, as of when, and the evidence for it."""
 
-    existing_sources = forms.ModelMultipleChoiceField(
+    existing_sources = IdChoiceField(
         queryset=Source.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -156,7 +176,7 @@ class StatusUpdateForm(VersionCheckedForm):
             shown |= Q(status_updates=self.instance)
         if self.is_bound:
             selected = [
-                pk for pk in self.data.getlist(self.add_prefix("existing_sources")) if pk.isdigit()
+                pk for pk in self.data.getlist(self.add_prefix("existing_sources")) if is_id(pk)
             ]
             shown |= Q(pk__in=selected)
             query = self.data.get(self.add_prefix("source_query"), "").strip()[:200]
@@ -242,7 +262,7 @@ class ReportForm(forms.Form):
             empty_label="All sectors",
         )
         self.fields["party"] = forms.ModelChoiceField(
-            Party.objects.order_by("name"),
+            Party.objects.public().order_by("name"),
             to_field_name="slug",
             required=False,
             empty_label="All parties",

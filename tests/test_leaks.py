@@ -236,7 +236,7 @@ def test_a_party_only_on_unpublished_commitments_is_hidden(client, secret_party,
     assert client.get("/parties/announced/").status_code == 200
     assert client.get("/api/parties/unannounced/").status_code == 404
     assert client.get("/api/parties/announced/").status_code == 200
-    for url in ["/api/parties/", "/commitments/", "/"]:
+    for url in ["/api/parties/", "/commitments/", "/", "/reports/progress/"]:
         content = client.get(url).content.decode()
         assert "Unannounced Partner" not in content, url
         assert "unannounced" not in content, url
@@ -248,3 +248,8 @@ def test_the_party_filter_cannot_tell_a_hidden_party_from_none(client, secret_pa
     missing = client.get("/api/commitments/?party=no-such-party")
     assert hidden.status_code == missing.status_code == 400
     assert hidden.json() == missing.json()
+
+
+def test_the_report_cannot_be_scoped_to_a_hidden_party(client, secret_party):
+    page = client.get("/reports/progress/?party=unannounced").content.decode()
+    assert "Unannounced Partner" not in page

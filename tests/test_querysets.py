@@ -8,6 +8,7 @@ from django.utils import timezone
 from commitments.models import Commitment, CommitmentParty, Source, StatusUpdate
 from tests.factories import (
     SUMMIT_DAY,
+    make_analyst,
     make_commitment,
     make_editor,
     make_party,
@@ -15,6 +16,8 @@ from tests.factories import (
     make_source,
     make_submitted_update,
     make_update,
+    open_correction,
+    open_retraction,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +47,13 @@ def test_published_returns_only_published_updates():
     make_submitted_update(commitment)
     make_rejected_update(commitment)
     published = make_published_update(commitment)
+    superseded = make_published_update(commitment)
+    open_correction(superseded, make_analyst()).publish(make_editor())
+    retracted = make_published_update(commitment)
+    open_retraction(retracted, make_analyst()).publish(make_editor())
     assert set(StatusUpdate.objects.values_list("state", flat=True)) == set(State.values)
-    assert pks(StatusUpdate.objects.published()) == [published.pk]
+    correction = StatusUpdate.objects.get(corrects=superseded)
+    assert sorted(pks(StatusUpdate.objects.published())) == [published.pk, correction.pk]
 
 
 # Commitment.objects.public()
