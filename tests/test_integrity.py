@@ -492,3 +492,14 @@ def test_admin_saves_at_once_are_never_an_error(roles):
     assert all(isinstance(code, int) and code < 500 for code in outcomes), outcomes
     assert outcomes.count(302) == 1  # one save wins; the others see the conflict
     assert Commitment.objects.get(pk=commitment.pk).title.startswith("Title ")
+
+
+def test_the_review_queue_shows_corrections_and_retractions(client, analyst, editor):
+    original = make_published_update(summary="Rover at 60 %")
+    open_correction(original, analyst, summary="Rover at 40 %", note="Plan, not progress.")
+    open_retraction(make_published_update(summary="Wrong mission"), analyst, note="Not ours.")
+    client.force_login(editor)
+    page = client.get(reverse("commitments:review")).content.decode()
+    assert "Correction</strong> of the update" in page and "Plan, not progress." in page
+    assert "Retraction</strong> of the update" in page and "Not ours." in page
+    assert "Publish the correction" in page and "Publish the retraction" in page
