@@ -93,11 +93,28 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["title", "url", "publisher", "published_on", "accessed_on", "archive_url", "kind"]
 
 
+class CorrectionSerializer(serializers.Serializer):
+    corrects = serializers.IntegerField(
+        source="corrects_id", help_text="The id of the update this one replaced."
+    )
+    corrected_at = serializers.DateTimeField(source="reviewed_at")
+    note = serializers.CharField(source="correction_note", help_text="What changed and why.")
+
+
 class UpdateSerializer(serializers.ModelSerializer):
     commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     status_label = serializers.CharField(source="get_status_display")
     published_at = serializers.DateTimeField(source="reviewed_at")
     sources = SourceSerializer(many=True)
+    correction = serializers.SerializerMethodField(
+        help_text="Set when this update is a published correction of an earlier one."
+    )
+
+    @extend_schema_field(CorrectionSerializer(allow_null=True))
+    def get_correction(self, obj):
+        if obj.kind != StatusUpdate.Kind.CORRECTION:
+            return None
+        return CorrectionSerializer(obj).data
 
     class Meta:
         model = StatusUpdate
@@ -112,6 +129,7 @@ class UpdateSerializer(serializers.ModelSerializer):
             "body",
             "published_at",
             "sources",
+            "correction",
         ]
 
 

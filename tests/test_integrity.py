@@ -503,3 +503,26 @@ def test_the_review_queue_shows_corrections_and_retractions(client, analyst, edi
     assert "Correction</strong> of the update" in page and "Plan, not progress." in page
     assert "Retraction</strong> of the update" in page and "Not ours." in page
     assert "Publish the correction" in page and "Publish the retraction" in page
+
+
+def row_time(moment):
+    from rest_framework.fields import DateTimeField
+
+    return DateTimeField().to_representation(moment)
+
+
+def test_the_api_marks_a_published_correction(client, analyst, editor):
+    original = make_published_update(summary="Rover at 60 %")
+    correction = open_correction(original, analyst, summary="Rover at 40 %", note="Plan.")
+    correction.publish(editor)
+    rows = client.get("/api/updates/").json()["results"]
+    assert [(row["id"], row["correction"]) for row in rows] == [
+        (
+            correction.pk,
+            {
+                "corrects": original.pk,
+                "corrected_at": row_time(correction.reviewed_at),
+                "note": "Plan.",
+            },
+        )
+    ]
