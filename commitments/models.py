@@ -691,6 +691,11 @@ class StatusUpdate(models.Model):
             original = None
             if self.is_revision:
                 original = StatusUpdate.objects.select_for_update().get(pk=self.corrects_id)
+                if original.commitment_id != self.commitment_id:
+                    raise ValidationError(
+                        "A correction or retraction must stay on the commitment of the update "
+                        "it amends."
+                    )
                 if original.state != self.State.PUBLISHED:
                     raise ValidationError(
                         f"The update this {self.get_kind_display().lower()} amends is no "

@@ -526,3 +526,13 @@ def test_the_api_marks_a_published_correction(client, analyst, editor):
             },
         )
     ]
+
+
+def test_a_correction_moved_to_another_commitment_is_not_published(analyst, editor):
+    original = make_published_update(status="in_progress")
+    correction = open_correction(original, analyst, status="achieved")
+    StatusUpdate.objects.filter(pk=correction.pk).update(commitment=make_commitment())
+    correction.refresh_from_db()
+    with pytest.raises(ValidationError, match="must stay on the commitment"):
+        correction.publish(editor)
+    assert StatusUpdate.objects.get(pk=original.pk).state == State.PUBLISHED
