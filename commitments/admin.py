@@ -6,7 +6,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments import rules
-from commitments.forms import EditConflict, VersionCheckedForm
+from commitments.forms import EditConflict, VersionCheckedForm, is_id
 from commitments.models import (
     Commitment,
     CommitmentParty,
@@ -93,6 +93,8 @@ class ReadOnlyHistoryMixin:
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            request.POST = self._without_bad_ids(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except EditConflict:  # a save slipped in between the form's check and this save
@@ -103,6 +105,23 @@ class ReadOnlyHistoryMixin:
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
+
+    def _without_bad_ids(self, request):
+        """A related object is chosen by id: anything else ("²", thirty digits) is dropped
+        before the form sees it, so the form says the choice is missing instead of the
+        database raising (and the widget re-rendering the value raising again)."""
+        models = [self.model, *(inline.model for inline in self.get_inline_instances(request))]
+        relations = {
+            field.name
+            for model in models
+            for field in model._meta.get_fields()
+            if field.is_relation and (field.many_to_one or field.many_to_many) and field.editable
+        }
+        data = request.POST.copy()
+        for key in list(data):
+            if key.rsplit("-", 1)[-1] in relations:
+                data.setlist(key, [v for v in data.getlist(key) if v == "" or is_id(v)])
+        return data
 
     def history_view(self, request, object_id, extra_context=None):
         if not str(object_id).isdigit():
@@ -331,6 +350,15 @@ class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        """Another person's update: its history from when it left their drafts, so the
+        wording of their drafts never shows as a "before"."""
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        author = StatusUpdate.objects.filter(pk=object_id).values_list("author_id", flat=True)
+        if author.first() != request.user.pk:
+            records = records.exclude(state=StatusUpdate.State.DRAFT)
+        return records
+
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
         return allowed and (obj is None or rules.can(request.user, Action.VIEW, obj))
@@ -407,7 +435,7 @@ class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         """{pk: version} as shown on the confirmation page the editor read."""
         versions = {}
         for key, value in request.POST.items():
-            if key.startswith("version-") and key[8:].isdigit() and value.isdigit():
+            if key.startswith("version-") and is_id(key[8:]) and is_id(value):
                 versions[int(key[8:])] = int(value)
         return versions
 
@@ -463,6 +491,20 @@ class ConversionInline(admin.TabularInline):
     verbose_name = "exchange rate stated by this source"
     verbose_name_plural = "exchange rates stated by this source"
 
+    # What a publicly cited source states is on the record: read-only, like the source.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not _on_record(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _on_record(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _on_record(obj)
+
+
+def _on_record(source) -> bool:
+    return source is not None and source.pk is not None and source.is_cited_publicly()
+
 
 @admin.register(Source)
 class SourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
@@ -484,6 +526,40 @@ class SourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         if not change:
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
+
+    # What one editor may still change on a source the public has seen: adding an archived
+    # copy when the original goes dead, or the date it was last checked.
+    CURATION_FIELDS = ("archive_url", "accessed_on")
+
+    def get_queryset(self, request):
+        """Sources the editor may see: public evidence, their own, those cited by updates
+        they may see, and those from the seed data. Not the sources of others' drafts."""
+        cited_visibly = StatusUpdate.sources.through.objects.filter(
+            source=OuterRef("pk"),
+            statusupdate__in=StatusUpdate.objects.visible_to(request.user),
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .filter(
+                Exists(cited_visibly)
+                | Q(added_by=request.user)
+                | Q(added_by__isnull=True, status_updates__isnull=True)
+            )
+            .distinct()
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        """A source cited by a published update is evidence on the record: what it says it
+        is (title, URL, publisher, dates) changes only through a correction."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if _on_record(obj):
+            readonly += [
+                field.name
+                for field in Source._meta.fields
+                if field.editable and field.name not in self.CURATION_FIELDS
+            ]
+        return readonly
 
     def has_delete_permission(self, request, obj=None):
         """A source cited by a published update is evidence on the record: never deleted."""

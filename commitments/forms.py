@@ -151,6 +151,8 @@ class StatusUpdateForm(VersionCheckedForm):
             del self.fields["correction_note"]
         if commitment.target_value is None:
             del self.fields["progress_value"]
+            # Its target was cleared after this figure was written: the figure goes with it.
+            self.instance.progress_value = None
         else:
             target = format_quantity(
                 commitment.target_value,
@@ -196,10 +198,20 @@ class NewSourceForm(forms.ModelForm):
         fields = ["title", "url", "publisher", "published_on", "archive_url", "kind"]
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_url(self):
         url = self.cleaned_data["url"]
         existing = Source.objects.filter(url=url).first() if url else None
         if existing:
+            if self.user is None or not Source.objects.visible_to(self.user).contains(existing):
+                # Someone else's unpublished work cites it: say no more than that.
+                raise ValidationError(
+                    "This URL is already on record for work not yet published; an editor can "
+                    "help you cite it."
+                )
             raise ValidationError(
                 f"This URL is already on record as “{existing.title}”: search for it under "
                 "“Sources already on record” and tick it instead."

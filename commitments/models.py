@@ -1193,6 +1193,20 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # Written only by refresh_status_of(), never by saving a form loaded earlier.
+    DERIVED_FIELDS = ("latest_update", "current_status")
+
+    def save(self, *args, **kwargs):
+        """A full save of an existing commitment leaves its derived status alone: an admin
+        form opened before a publication must not write the old status back."""
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.DERIVED_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("commitments:detail", args=[self.slug])
 

@@ -26,6 +26,7 @@ from commitments.forms import (
     RejectForm,
     RetractForm,
     StatusUpdateForm,
+    is_id,
 )
 from commitments.markdown import render_markdown
 from commitments.models import Commitment, Source, StatusUpdate
@@ -64,7 +65,7 @@ def _get_rw_update_for_user(request, pk) -> StatusUpdate:
 def _reviewed_version(request) -> int:
     """The version of the update the reviewer's page showed (publish what was reviewed)."""
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else -1
+    return int(raw) if is_id(raw) else -1
 
 
 def _next_or(request, fallback: str) -> str:
@@ -184,7 +185,12 @@ def _update_form(request, update):
         elif not update.pk:
             initial = {"as_of": timezone.localdate()}
         form = StatusUpdateForm(instance=update, user=request.user, initial=initial)
-    new_sources = NewSourceFormSet(formset_data, prefix="new", queryset=Source.objects.none())
+    new_sources = NewSourceFormSet(
+        formset_data,
+        prefix="new",
+        queryset=Source.objects.none(),
+        form_kwargs={"user": request.user},
+    )
 
     if (
         request.method == "POST"
