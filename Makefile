@@ -9,13 +9,14 @@ STAMP := $(VENV)/.installed
 # Python 3.12+ (Django 6.1 needs it). Override with: make run PYTHON=/path/to/python3.13
 PYTHON ?=
 
-.PHONY: help run test lint format migrations-check install clean
+.PHONY: help run test lint format migrations-check screenshots install clean
 
 help:
 	@echo "make run               install, migrate, load the India–Japan data, serve on http://127.0.0.1:8000"
 	@echo "make test              the whole test suite (SQLite, or DATABASE_URL if set)"
 	@echo "make lint              ruff check and ruff format --check"
 	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make screenshots       regenerate docs/screenshots/*.png (throwaway database, Chromium)"
 
 $(PY):
 	@py="$(PYTHON)"; ok='import sys; sys.exit(sys.version_info < (3, 12))'; \
@@ -55,6 +56,9 @@ format: install
 
 migrations-check: install
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+screenshots: install
+	$(PY) docs/make_screenshots.py
 
 clean:
 	rm -rf $(VENV) *.egg-info
