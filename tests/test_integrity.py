@@ -136,7 +136,7 @@ def test_an_editor_cannot_reach_another_persons_draft_in_the_admin(client, analy
     client.post(change, {"summary": "Edited by the editor", "loaded_version": draft.version})
     client.post(CHANGELIST, {"action": "submit_for_review", ACTION_CHECKBOX_NAME: [draft.pk]})
     history = reverse("admin:commitments_statusupdate_history", args=[draft.pk])
-    assert client.get(history).status_code == 403
+    assert client.get(history).status_code in (403, 404)
     draft.refresh_from_db()
     assert (draft.state, draft.summary) == (State.DRAFT, "Analyst's draft")
 

@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments.models import Commitment, Source, StatusUpdate
-from tests.factories import make_commitment, make_editor, make_source, make_update
+from tests.factories import (
+    make_commitment,
+    make_editor,
+    make_published_update,
+    make_source,
+    make_update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +143,9 @@ def test_bad_input_gets_field_errors_and_loses_nothing(
 
 
 def test_a_known_url_points_to_the_existing_source(client, analyst, commitment):
-    make_source(title="Already here", url="https://mea.example/minutes")
+    make_published_update(
+        sources=[make_source(title="Already here", url="https://mea.example/minutes")]
+    )
     client.force_login(analyst)
     response = client.post(new_update_url(commitment), with_new_source())
     assert "already on record as “Already here”" in response.content.decode()
