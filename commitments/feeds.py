@@ -45,7 +45,10 @@ class UpdatesFeed(Feed):
         )
 
     def item_title(self, item):
-        return f"{item.commitment.title}: {item.get_status_display()} (as of {item.as_of:%d %B %Y})"
+        title = (
+            f"{item.commitment.title}: {item.get_status_display()} (as of {item.as_of:%d %B %Y})"
+        )
+        return f"Correction — {title}" if item.kind == item.Kind.CORRECTION else title
 
     def item_description(self, item):
         sources = format_html_join(
@@ -53,8 +56,15 @@ class UpdatesFeed(Feed):
             "<li>{}</li>",
             ((source_citation(source),) for source in item.sources.all()),
         )
+        note = ""
+        if item.kind == item.Kind.CORRECTION:
+            note = format_html(
+                "<p><strong>Corrected on {:%d %B %Y}:</strong> {}</p>",
+                item.reviewed_at,
+                item.correction_note,
+            )
         return format_html(
-            "<p>{}</p>{}<p>Sources:</p><ul>{}</ul>", item.summary, item.body_html, sources
+            "{}<p>{}</p>{}<p>Sources:</p><ul>{}</ul>", note, item.summary, item.body_html, sources
         )
 
     def item_link(self, item):

@@ -536,3 +536,14 @@ def test_a_correction_moved_to_another_commitment_is_not_published(analyst, edit
     with pytest.raises(ValidationError, match="must stay on the commitment"):
         correction.publish(editor)
     assert StatusUpdate.objects.get(pk=original.pk).state == State.PUBLISHED
+
+
+def test_the_feed_says_an_item_is_a_correction(client, analyst, editor):
+    original = make_published_update(summary="Rover at 60 %")
+    open_correction(original, analyst, summary="Rover at 40 %", note="Plan, not progress.").publish(
+        editor
+    )
+    feed = client.get("/feeds/updates.atom").content.decode()
+    assert "Correction — " in feed
+    assert "Plan, not progress." in feed
+    assert "Rover at 60 %" not in feed
