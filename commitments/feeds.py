@@ -59,8 +59,8 @@ class UpdatesFeed(Feed):
         note = ""
         if item.kind == item.Kind.CORRECTION:
             note = format_html(
-                "<p><strong>Corrected on {:%d %B %Y}:</strong> {}</p>",
-                item.reviewed_at,
+                "<p><strong>Corrected on {}:</strong> {}</p>",
+                f"{item.reviewed_at:%d %B %Y}",
                 item.correction_note,
             )
         return format_html(
