@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import unicodedata
 from decimal import Decimal
 from itertools import batched
 
@@ -14,15 +15,45 @@ from tablib import Dataset
 
 from commitments.models import Commitment, Source, StatusUpdate, TargetUnit, UpdateStatus
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet program may run as a formula: text whose first character, once leading
+# blanks are skipped and Unicode look-alikes folded (NFKC: ＝ ＋ － ＠ ﹦ ⁼ …), is one of these.
+# U+2212 (minus sign) is what NFKC makes of ⁻ and ₋.
+FORMULA_STARTS = ("=", "+", "-", "@", "\u2212")
+# Skipped before looking: every character Python's str.isspace() knows (tab, CR, LF, NBSP,
+# the Unicode spaces and separators: tests check the list) and the zero-width ones.
+IGNORED_LEADING = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+    "\u180e\u200b\u200c\u200d\u2060\ufeff"
+)
+LOOKAHEAD = 16  # characters normalised to find the first one (a combining sequence fits)
+
+
+def is_formula(text: str) -> bool:
+    """Would a spreadsheet program run this text? The PostgreSQL export does the same test in
+    SQL (`_neutralise_sql`): change both together."""
+    if "!" <= text[:1] <= "~":  # the usual case: printable ASCII, no blank to skip
+        return text[0] in FORMULA_STARTS
+    head = text.lstrip(IGNORED_LEADING)
+    if not head:
+        return False
+    if head[0] in FORMULA_STARTS:
+        return True
+    if head[0].isascii():  # NFKC leaves a leading ASCII character as it is
+        return False
+    folded = unicodedata.normalize("NFKC", head[:LOOKAHEAD]).lstrip(IGNORED_LEADING)
+    return folded[:1] in FORMULA_STARTS
 
 
 def neutralise(value):
-    """Keep spreadsheet programs from running a text cell as a formula (=HYPERLINK(…),
-    +1, @SUM…): such text gets a leading apostrophe. Numbers and dates stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Keep spreadsheet programs from running a text cell as a formula (=HYPERLINK(…), +1,
+    @SUM…, also after blanks or as full-width ＝): such text gets a leading apostrophe.
+    Numbers and dates stay as they are. Every export (CSV, XLSX, JSON of tables) uses this."""
+    if not isinstance(value, str):
+        return value
+    if "!" <= value[:1] <= "~":  # is_formula's usual case, without the call (exports are long)
+        return "'" + value if value[0] in FORMULA_STARTS else value
+    return "'" + value if is_formula(value) else value
 
 
 class SafeTableExport(TableExport):
@@ -133,7 +164,7 @@ def published_update_rows(base_url: str):
                 as_of.isoformat(),
                 status_labels.get(status, status),
                 "" if progress is None else plain_value(progress),
-                label if unit == TargetUnit.OTHER else unit,
+                neutralise(label if unit == TargetUnit.OTHER else unit),
                 neutralise(summary),
                 at.isoformat(),
                 neutralise(" | ".join(citations.get(pk, ()))),
@@ -161,6 +192,26 @@ def _citations(batch) -> dict[int, list[str]]:
     return cited
 
 
+_FORMULA_PARAMS = {"ignored": IGNORED_LEADING, "formula_starts": list(FORMULA_STARTS)}
+
+
+def _neutralise_sql(column: str) -> str:
+    """`neutralise` in SQL, for the COPY export: the same test as `is_formula`, with
+    `_FORMULA_PARAMS` as parameters. The usual first character, printable ASCII, is decided
+    at once; only the others pay for trimming and normalising (2.5 times slower for all)."""
+    first = f"ascii({column})"  # the code point of the first character
+    head = f"ltrim({column}, %(ignored)s)"
+    folded = f"ltrim(normalize(left({head}, {LOOKAHEAD}), NFKC), %(ignored)s)"
+    starts = "ANY(%(formula_starts)s)"
+    quoted = f"'''' || {column}"
+    return f"""CASE
+        WHEN {first} BETWEEN 33 AND 126 THEN
+            CASE WHEN {first} IN (43, 45, 61, 64) THEN {quoted} ELSE {column} END
+        WHEN left({head}, 1) = {starts} OR left({folded}, 1) = {starts} THEN {quoted}
+        ELSE {column}
+    END"""
+
+
 def _published_update_csv_postgresql(base_url: str):
     """The same CSV as `published_update_rows`, written by PostgreSQL itself (COPY): the
     database sorts, joins, aggregates the sources and formats every row, and this only relays
@@ -168,26 +219,24 @@ def _published_update_csv_postgresql(base_url: str):
     update, commitment = StatusUpdate._meta.db_table, Commitment._meta.db_table
     through, source = StatusUpdate.sources.through._meta.db_table, Source._meta.db_table
     prefix, suffix = (base_url + reverse("commitments:detail", args=["-slug-"])).split("-slug-")
-    labels = " ".join("WHEN %s THEN %s" for _ in UpdateStatus.choices)
-    starts = ", ".join(["%s"] * len(FORMULA_STARTS))
-    # In the order the placeholders appear below.
-    params = [*FORMULA_STARTS, prefix, suffix]
-    params += [part for choice in UpdateStatus.choices for part in choice]
-    params += [*FORMULA_STARTS, *FORMULA_STARTS]
-
-    def safe(column):
-        return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
-
+    labels = " ".join(
+        f"WHEN %(status_{i})s THEN %(label_{i})s" for i in range(len(UpdateStatus.choices))
+    )
+    params = {"prefix": prefix, "suffix": suffix, **_FORMULA_PARAMS}
+    for i, (status, label) in enumerate(UpdateStatus.choices):
+        params |= {f"status_{i}": status, f"label_{i}": label}
+    safe = _neutralise_sql
+    unit = "CASE WHEN c.target_unit = 'other' THEN c.target_unit_label ELSE c.target_unit END"
     published_at = "u.reviewed_at AT TIME ZONE 'UTC'"
     query = f"""
         COPY (
             SELECT
                 {safe("c.title")},
-                %s || c.slug || %s,
+                %(prefix)s || c.slug || %(suffix)s,
                 to_char(u.as_of, 'YYYY-MM-DD'),
                 CASE u.status {labels} ELSE u.status END,
                 COALESCE(trim_scale(u.progress_value)::text, ''),
-                CASE WHEN c.target_unit = 'other' THEN c.target_unit_label ELSE c.target_unit END,
+                {safe(unit)},
                 {safe("u.summary")},
                 to_char({published_at}, 'YYYY-MM-DD"T"HH24:MI:SS')
                     || CASE WHEN to_char({published_at}, 'US') = '000000' THEN ''

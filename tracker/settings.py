@@ -85,8 +85,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy and Cross-Origin-Resource-Policy, which Django has no setting for.
+    "commitments.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 400 for a NUL byte anywhere in the request, before anything reads it.
+    "commitments.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags on every page and API response, so clients can revalidate cheaply.
@@ -164,6 +168,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "commitments.views.accounts.locked_out"
+# The username as typed, cut to 150 characters: axes stores it in 255 (a 500 on PostgreSQL).
+AXES_USERNAME_CALLABLE = "commitments.middleware.axes_username"
 # The address is the client's as the trusted proxy saw it (TRUSTED_PROXY_COUNT, below), the same
 # one every rate limit counts: commitments.throttle.client_ip. (The AXES_IPWARE_* settings need
 # django-ipware, which is not installed, and this callable takes precedence over them anyway.)
@@ -269,6 +275,11 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Set by commitments.middleware.SecurityHeadersMiddleware (the badge answers "cross-origin").
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
+)
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -15,10 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
 from commitments.badges import badge_svg
@@ -30,7 +30,7 @@ from commitments.exports import (
     stream_csv,
 )
 from commitments.filters import CommitmentFilter
-from commitments.forms import ReportForm
+from commitments.forms import EARLIEST_DAY, ReportForm
 from commitments.models import Commitment, Party, Sector, StatusUpdate, UpdateStatus
 from commitments.numbers import SYSTEMS
 from commitments.report_outputs import (
@@ -45,6 +45,7 @@ from commitments.tables import PER_PAGE, SORT_CHOICES, CommitmentTable
 from commitments.throttle import throttle_download, throttle_list_export, throttle_report
 
 DASHBOARD_LIST_LENGTH = 10
+RETRACTIONS_SHOWN = 20  # the change log lists every one
 
 
 def as_of_day(request) -> tuple[datetime.date | None, str]:
@@ -58,6 +59,10 @@ def as_of_day(request) -> tuple[datetime.date | None, str]:
         return None, f"“{raw[:40]}” is not a date (YYYY-MM-DD), so today's data is shown."
     if day >= timezone.localdate():
         return None, "That date is not in the past, so today's data is shown."
+    if day < EARLIEST_DAY:  # nothing is that old, and date arithmetic near year 1 overflows
+        return None, (
+            f"The tracker holds nothing from before {EARLIEST_DAY.year}, so today's data is shown."
+        )
     return day, ""
 
 
@@ -160,7 +165,11 @@ class CommitmentListView(AsOfMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_table(self, **kwargs):
         table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
-        RequestConfig(self.request, paginate=False).configure(table)
+        table.request = self.request
+        # tables2 ignores unknown columns, but warns about (soon rejects) a dotted "?sort=1.5".
+        order_by = [value for value in self.request.GET.getlist("sort") if "." not in value]
+        if order_by:
+            table.order_by = order_by
         try:
             page = int(self.request.GET.get("page", 1))
         except ValueError:
@@ -237,6 +246,10 @@ class CommitmentDetailView(DetailView):
         commitment = self.object
         conversion = commitment.stated_conversion()
         return super().get_context_data(
+            retractions=StatusUpdate.objects.notices()
+            .filter(commitment=commitment, kind=StatusUpdate.Kind.RETRACTION)
+            .select_related("corrects")
+            .order_by("-reviewed_at")[:RETRACTIONS_SHOWN],
             chart=progress_chart(commitment),
             projection=commitment.projection(),
             conversion=conversion,
@@ -256,7 +269,7 @@ class AboutView(TemplateView):
         )
 
 
-@require_GET
+@require_safe
 def commitment_history(request, slug):
     """The public change log from first publication on: published updates and changes to
     public fields, never who edited, nothing from before publication, and nothing about
@@ -292,14 +305,14 @@ def set_number_system(request):
     return response
 
 
-@require_GET
+@require_safe
 @throttle_download
 def updates_csv(request):
     """Every published update, one row each (see `published_updates_csv`)."""
     return published_updates_csv(request.build_absolute_uri("/").rstrip("/"))
 
 
-@require_GET
+@require_safe
 @xframe_options_exempt
 @csp_override({"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE]})
 def badge(request, slug):
@@ -310,6 +323,7 @@ def badge(request, slug):
     )
     response = HttpResponse(badge_svg(commitment), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"  # other sites show it
     return response
 
 
@@ -320,7 +334,7 @@ REPORT_TYPES = {
 }
 
 
-@require_GET
+@require_safe
 @throttle_report  # inside cache_public (urls.py): only cache misses count
 def progress_report(request):
     """A report for a period and scope, as a printable page or a PDF, XLSX, CSV or JSON file.
@@ -375,7 +389,7 @@ Disallow: /workspace/
 """
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Crawlers may read every public page; the signed-in parts are not for them."""
     return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
