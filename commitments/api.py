@@ -7,7 +7,7 @@ import django_filters
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import serializers, viewsets
@@ -302,7 +302,7 @@ router.register("sectors", SectorViewSet, basename="sector")
 router.register("parties", PartyViewSet, basename="party")
 
 
-@require_GET
+@require_safe
 def api_docs(request):
     return render(request, "commitments/api_docs.html", {"links": api_root_links(request)})
 

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from commitments import rules
 from commitments.forms import (
@@ -77,7 +77,7 @@ def _next_or(request, fallback: str) -> str:
     return fallback
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("commitments.add_statusupdate", raise_exception=True)
 def workspace(request):
@@ -317,7 +317,7 @@ def _step(request, step, done: str, fallback="commitments:workspace"):
     return redirect(_next_or(request, reverse(fallback)))
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required(PUBLISH_PERMISSION, raise_exception=True)
 def review(request):
