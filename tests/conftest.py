@@ -1,5 +1,3 @@
-import importlib
-
 import pytest
 
 from tests.factories import make_analyst, make_editor, make_user
@@ -59,11 +57,7 @@ def outsider(db):
 @pytest.fixture
 def roles(transactional_db):
     """Transactional tests flush the database after each test, groups included: put them back."""
-    from django.contrib.auth.models import Group, Permission
+    from commitments.roles import ROLE_PERMISSIONS, role_group
 
-    role_permissions = importlib.import_module("commitments.migrations.0002_roles").ROLE_PERMISSIONS
-    for name, codenames in role_permissions.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="commitments", codename__in=codenames)
-        )
+    for name in ROLE_PERMISSIONS:
+        role_group(name)

@@ -3,8 +3,6 @@
 import datetime
 import itertools
 
-from django.contrib.auth.models import Group
-
 from commitments.models import (
     ANALYST_GROUP,
     EDITOR_GROUP,
@@ -17,6 +15,7 @@ from commitments.models import (
     StatusUpdate,
     User,
 )
+from commitments.roles import role_group
 
 SUMMIT_DAY = datetime.date(2025, 8, 29)
 _numbers = itertools.count(1)
@@ -31,7 +30,7 @@ def make_user(username=None, *, groups=(), **fields) -> User:
         username=username or f"user{_n()}", password="correct-horse-battery-9", **fields
     )
     for name in groups:
-        user.groups.add(Group.objects.get(name=name))
+        user.groups.add(role_group(name))
     return user
 
 
@@ -157,3 +156,21 @@ def make_submitted_update(commitment=None, **fields) -> StatusUpdate:
     update = make_update(commitment, **fields)
     update.submit()
     return update
+
+
+def commitment_admin_data(commitment: Commitment, **changes) -> dict:
+    """What the admin's change form of `commitment` posts, with `changes` made."""
+    data = {
+        "title": commitment.title,
+        "slug": commitment.slug,
+        "summary": commitment.summary,
+        "sector": commitment.sector_id,
+        "announced_on": commitment.announced_on.isoformat(),
+        "loaded_version": commitment.version,
+        "commitment_parties-TOTAL_FORMS": "0",
+        "commitment_parties-INITIAL_FORMS": "0",
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data

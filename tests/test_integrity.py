@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from commitments.models import Commitment, Source, StatusUpdate
 from tests.factories import (
     SUMMIT_DAY,
+    commitment_admin_data,
     make_commitment,
     make_editor,
     make_published_update,
@@ -165,14 +166,7 @@ def test_the_commitment_inline_cannot_change_updates(client, editor):
     client.post(
         url,
         {
-            "title": commitment.title,
-            "slug": commitment.slug,
-            "summary": commitment.summary,
-            "sector": commitment.sector_id,
-            "announced_on": commitment.announced_on.isoformat(),
-            "loaded_version": commitment.version,
-            "commitment_parties-TOTAL_FORMS": "0",
-            "commitment_parties-INITIAL_FORMS": "0",
+            **commitment_admin_data(commitment),
             "updates-TOTAL_FORMS": "1",
             "updates-INITIAL_FORMS": "1",
             "updates-0-id": update.pk,
@@ -471,21 +465,7 @@ def test_admin_saves_at_once_are_never_an_error(roles):
     def save(title):
         client = Client()
         client.force_login(editor)
-        response = client.post(
-            url,
-            {
-                "title": title,
-                "slug": commitment.slug,
-                "summary": commitment.summary,
-                "sector": commitment.sector_id,
-                "announced_on": commitment.announced_on.isoformat(),
-                "loaded_version": commitment.version,
-                "commitment_parties-TOTAL_FORMS": "0",
-                "commitment_parties-INITIAL_FORMS": "0",
-                "updates-TOTAL_FORMS": "0",
-                "updates-INITIAL_FORMS": "0",
-            },
-        )
+        response = client.post(url, commitment_admin_data(commitment, title=title))
         return response.status_code
 
     outcomes = run_at_once(save, [f"Title {i}" for i in range(6)])

@@ -12,6 +12,7 @@ from commitments import admin as commitments_admin
 from commitments.models import Commitment, StatusUpdate
 from tests.factories import (
     SUMMIT_DAY,
+    commitment_admin_data,
     make_commitment,
     make_published_update,
     make_source,
@@ -210,18 +211,7 @@ def test_an_admin_save_never_writes_back_an_older_status(client, analyst, editor
         commitment.refresh_from_db()
         response = client.post(
             reverse("admin:commitments_commitment_change", args=[commitment.pk]),
-            {
-                "title": "After",
-                "slug": commitment.slug,
-                "summary": commitment.summary,
-                "sector": commitment.sector_id,
-                "announced_on": commitment.announced_on.isoformat(),
-                "loaded_version": commitment.version,
-                "commitment_parties-TOTAL_FORMS": "0",
-                "commitment_parties-INITIAL_FORMS": "0",
-                "updates-TOTAL_FORMS": "0",
-                "updates-INITIAL_FORMS": "0",
-            },
+            commitment_admin_data(commitment, title="After"),
         )
     finally:
         commitments_admin.CommitmentAdmin.get_object = real

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -55,6 +54,7 @@ from commitments.models import (
     User,
     end_of_period,
 )
+from commitments.roles import role_group
 
 COMMITMENT_WITH_20_UPDATES = "twelve-joint-satellite-launches-by-2030"
 UPDATES_OF_THE_20_UPDATE_COMMITMENT = 20
@@ -1014,7 +1014,7 @@ def progress_figure(commitment: Commitment, fraction: float) -> Decimal:
 
 def sample_users(usernames: list[str], group_name: str, *, is_staff: bool) -> list[User]:
     """The sample authors and reviewers: they cannot sign in (unusable passwords)."""
-    group = Group.objects.get(name=group_name)
+    group = role_group(group_name)
     users = []
     for username in usernames:
         user, _ = User.objects.get_or_create(

@@ -1,11 +1,11 @@
 import io
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.models import ANALYST_GROUP, EDITOR_GROUP, Commitment, User
+from commitments.roles import role_group
 
 FIXTURE = "india_japan_2025"
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             user.is_superuser = is_superuser
             user.is_active = True
             user.save()
-            user.groups.set([Group.objects.get(name=group_name)] if group_name else [])
+            user.groups.set([role_group(group_name)] if group_name else [])
 
         self.stdout.write(self.style.WARNING("Demo accounts (DEMO ONLY, never in production):"))
         for username, password, group_name, *_ in DEMO_ACCOUNTS:
