@@ -32,6 +32,12 @@ def plain_number(value):
     return int(value) if value == value.to_integral_value() else value.normalize()
 
 
+def as_of_url(url: str, record) -> str:
+    """`url`, keeping the day of an as-of list (`standing_on()` annotates it on each row)."""
+    day = getattr(record, "standing_day", None)
+    return f"{url}?as_of={day.isoformat()}" if day else url
+
+
 def cell_attrs(label, css_class=""):
     """data-label lets narrow screens show each cell with its column name."""
     td = {"data-label": label}
@@ -100,10 +106,16 @@ class CommitmentTable(tables.Table):
             yield [(td_attrs, render(row.record)) for td_attrs, render in cells]
 
     def render_title(self, record):
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.title)
+        return format_html(
+            '<a href="{}">{}</a>', as_of_url(record.get_absolute_url(), record), record.title
+        )
 
     def render_sector(self, record):
-        return format_html('<a href="{}">{}</a>', record.sector.get_absolute_url(), record.sector)
+        return format_html(
+            '<a href="{}">{}</a>',
+            as_of_url(record.sector.get_absolute_url(), record),
+            record.sector,
+        )
 
     def render_parties(self, record):
         return record.party_pairs() or "—"

@@ -31,7 +31,14 @@ from commitments.exports import (
 )
 from commitments.filters import CommitmentFilter
 from commitments.forms import EARLIEST_DAY, ReportForm
-from commitments.models import Commitment, Party, Sector, StatusUpdate, UpdateStatus
+from commitments.models import (
+    CLOSED_STATUSES,
+    Commitment,
+    Party,
+    Sector,
+    StatusUpdate,
+    UpdateStatus,
+)
 from commitments.numbers import SYSTEMS
 from commitments.report_outputs import (
     UPDATE_COLUMNS,
@@ -89,11 +96,11 @@ class DashboardView(AsOfMixin, TemplateView):
         public = self.public_commitments()
         by_status = public.status_counts()
         largest = max([count for _, count in by_status] + [1])
+        # Counted over the same commitments as the status counts (the day's standing in
+        # an as-of view), so the sector bars add up to the total.
         sectors = (
             Sector.objects.annotate(
-                public_count=Count(
-                    "commitments", filter=Q(commitments__latest_update__isnull=False)
-                )
+                public_count=Count("commitments", filter=Q(commitments__in=public.values("pk")))
             )
             .filter(public_count__gt=0)
             .order_by("position", "name")
@@ -103,8 +110,10 @@ class DashboardView(AsOfMixin, TemplateView):
         upcoming = public.upcoming(today).select_related("sector")
         stale = public.stale(today).select_related("sector", "latest_update")
         behind = public.behind_pace()
+        total = sum(count for _, count in by_status)
         return super().get_context_data(
-            total=sum(count for _, count in by_status),
+            total=total,
+            open_count=total - sum(count for s, count in by_status if s in CLOSED_STATUSES),
             by_status=[
                 {"status": status, "count": count, "percent": round(100 * count / largest)}
                 for status, count in by_status
@@ -129,9 +138,17 @@ class DashboardView(AsOfMixin, TemplateView):
         )
 
     def recent_updates(self):
+        """The latest publications; as of a day, those published by the end of that day and
+        dated on or before it."""
         updates = StatusUpdate.objects.published().select_related("commitment")
         if self.as_of:
-            return updates.filter(as_of__lte=self.as_of).order_by("-as_of", "-reviewed_at", "-pk")
+            next_day = self.as_of + datetime.timedelta(days=1)
+            updates = updates.filter(
+                as_of__lte=self.as_of,
+                reviewed_at__lt=timezone.make_aware(
+                    datetime.datetime.combine(next_day, datetime.time.min)
+                ),
+            )
         return updates.order_by(F("reviewed_at").desc(), "-pk")
 
 
