@@ -179,6 +179,9 @@ class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "announced_on"
     list_select_related = ["sector", "latest_update"]
+    # Big tables: a page of 50, and no second COUNT(*) of the whole table for "N total".
+    list_per_page = 50
+    show_full_result_count = False
     readonly_fields = ["current_status_display", "latest_update_link", "description_preview"]
     inlines = [CommitmentPartyInline, StatusUpdateInline]
     fieldsets = [
@@ -303,8 +306,10 @@ class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     list_filter = ["state", "kind", "status", "commitment__sector", "as_of"]
     search_fields = ["summary", "body", "commitment__title"]
     autocomplete_fields = ["commitment", "sources"]
-    date_hierarchy = "as_of"
+    # No date_hierarchy: it reads every row on each load (the "as_of" filter stays).
     list_select_related = ["commitment", "author", "reviewer"]
+    list_per_page = 50
+    show_full_result_count = False
     readonly_fields = [
         "state",
         "kind",
@@ -512,8 +517,10 @@ class SourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     list_display = ["title", "publisher", "kind", "published_on", "link", "added_by"]
     list_filter = ["kind", "published_on"]
     search_fields = ["title", "url", "publisher"]
-    date_hierarchy = "published_on"
+    # No date_hierarchy: it reads every row on each load (the "published_on" filter stays).
     list_select_related = ["added_by"]
+    list_per_page = 50
+    show_full_result_count = False
     readonly_fields = ["added_by", "created_at"]
 
     @admin.display(description="URL")

@@ -11,7 +11,9 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -77,35 +79,112 @@ def _next_or(request, fallback: str) -> str:
     return fallback
 
 
+# The workspace shows the newest of each list, with its total; "See all" pages through one.
+OWN_LIST_LENGTH = 20
+ATTENTION_LIST_LENGTH = 10
+WORKSPACE_PAGE_SIZE = 50
+REVIEW_PAGE_SIZE = 20
+OWN_LISTS = {
+    "rejected": (State.REJECTED, "Rejected", "Nothing sent back to you."),
+    "drafts": (State.DRAFT, "Drafts", "No drafts."),
+    "submitted": (State.SUBMITTED, "Awaiting review", "Nothing awaiting review."),
+    "published": (State.PUBLISHED, "Published", "Nothing published yet."),
+}
+ATTENTION_LISTS = {
+    "overdue": ("Overdue", "deadline", "Nothing is overdue."),
+    "due_soon": ("Due in the next 90 days", "deadline", "No deadlines in the next 90 days."),
+    "stale": ("Stale", "last_update", "Every open commitment has a recent update."),
+    "unpublished": ("Not yet public", "", "Every commitment has a published update."),
+}
+
+
+def _workspace_querysets(user, today) -> dict:
+    own = (
+        StatusUpdate.objects.filter(author=user)
+        .select_related("commitment", "reviewer")
+        .order_by("-updated_at", "-pk")
+    )
+    public = Commitment.objects.public().select_related("latest_update")
+    return {
+        **{key: own.filter(state=state) for key, (state, *_) in OWN_LISTS.items()},
+        "overdue": public.overdue(today).order_by("deadline", "title", "pk"),
+        "due_soon": public.upcoming(today, days=90).order_by("deadline", "title", "pk"),
+        "stale": public.stale(today).order_by("latest_update__as_of", "title", "pk"),
+        "unpublished": Commitment.objects.filter(latest_update__isnull=True).order_by(
+            "title", "pk"
+        ),
+    }
+
+
 @require_safe
 @login_required
 @permission_required("commitments.add_statusupdate", raise_exception=True)
 def workspace(request):
-    today = timezone.localdate()
-    own = list(
+    """The analyst's own updates by state and the commitments that need attention: the
+    newest few of each list with its total (a fixed cost, however many rows are behind it);
+    `?show=<list>` pages through one whole list."""
+    querysets = _workspace_querysets(request.user, timezone.localdate())
+    review_count = (
+        StatusUpdate.objects.awaiting_review().count()
+        if request.user.has_perm(PUBLISH_PERMISSION)
+        else None
+    )
+    show = request.GET.get("show", "")
+    if show in querysets:
+        page = Paginator(querysets[show], WORKSPACE_PAGE_SIZE).get_page(request.GET.get("page"))
+        if show in OWN_LISTS:
+            _, title, empty = OWN_LISTS[show]
+            display = ""
+        else:
+            title, display, empty = ATTENTION_LISTS[show]
+        return render(
+            request,
+            "commitments/workspace.html",
+            {
+                "focus": {
+                    "key": show,
+                    "title": title,
+                    "own": show in OWN_LISTS,
+                    "display": display,
+                    "empty": empty,
+                    "items": list(page.object_list),
+                },
+                "page_obj": page,
+                "review_count": review_count,
+            },
+        )
+
+    own_counts = dict(
         StatusUpdate.objects.filter(author=request.user)
-        .select_related("commitment", "reviewer")
-        .order_by("-updated_at", "-pk")
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
     )
-    by_state = {state: [u for u in own if u.state == state] for state in State}
-    public = Commitment.objects.public().select_related("latest_update")
-    return render(
-        request,
-        "commitments/workspace.html",
-        {
-            "drafts": by_state[State.DRAFT],
-            "submitted": by_state[State.SUBMITTED],
-            "rejected": by_state[State.REJECTED],
-            "published": by_state[State.PUBLISHED][:20],
-            "overdue": public.overdue(today).order_by("deadline", "title"),
-            "stale": public.stale(today),
-            "due_soon": public.upcoming(today, days=90),
-            "unpublished": Commitment.objects.filter(latest_update__isnull=True).order_by("title"),
-            "review_count": StatusUpdate.objects.awaiting_review().count()
-            if request.user.has_perm(PUBLISH_PERMISSION)
-            else None,
-        },
-    )
+    context = {"review_count": review_count, "own_sections": [], "attention_sections": []}
+    for key, (state, title, empty) in OWN_LISTS.items():
+        context[key] = list(querysets[key][:OWN_LIST_LENGTH])
+        context["own_sections"].append(
+            {
+                "key": key,
+                "title": title,
+                "empty": empty,
+                "items": context[key],
+                "count": own_counts.get(state, 0),
+            }
+        )
+    for key, (title, display, empty) in ATTENTION_LISTS.items():
+        context[key] = list(querysets[key][:ATTENTION_LIST_LENGTH])
+        context["attention_sections"].append(
+            {
+                "key": key,
+                "title": title,
+                "display": display,
+                "empty": empty,
+                "items": context[key],
+                "count": querysets[key].count(),
+            }
+        )
+    return render(request, "commitments/workspace.html", context)
 
 
 @login_required
@@ -321,15 +400,23 @@ def _step(request, step, done: str, fallback="commitments:workspace"):
 @login_required
 @permission_required(PUBLISH_PERMISSION, raise_exception=True)
 def review(request):
-    queue = list(
+    """Submitted updates, oldest first, REVIEW_PAGE_SIZE a page (`?page=`; a page out of
+    range shows the last one). Everything an item shows is fetched for this page only."""
+    queue = (
         StatusUpdate.objects.awaiting_review()
         .select_related("author", "corrects")
         .prefetch_related("sources")
     )
+    page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    updates = list(page.object_list)
     commitments = Commitment.objects.filter(
-        pk__in={update.commitment_id for update in queue}
+        pk__in={update.commitment_id for update in updates}
     ).with_progress()
     by_pk = {c.pk: c for c in commitments.select_related("latest_update")}
-    for update in queue:
+    for update in updates:
         update.commitment = by_pk[update.commitment_id]
-    return render(request, "commitments/review.html", {"queue": queue, "reject_form": RejectForm()})
+    return render(
+        request,
+        "commitments/review.html",
+        {"queue": updates, "page_obj": page, "reject_form": RejectForm()},
+    )
