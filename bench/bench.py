@@ -234,6 +234,12 @@ twenty = (
     public.annotate(n=Count("updates", filter=Q(updates__state="published")))
     .filter(n=20).order_by("pk").values_list("slug", flat=True).first()
 )
+# The busiest commitment (most published updates): its detail page must cost what the
+# 20-update one does (one page of the timeline, a thinned chart).
+busiest = (
+    public.annotate(n=Count("updates", filter=Q(updates__state="published")))
+    .order_by("-n", "pk").values_list("slug", "n").first()
+)
 # The largest statuses together, until the filtered list has at least 20 pages of 25.
 counts = sorted(
     public.values("current_status").annotate(n=Count("pk")).values_list("current_status", "n"),
@@ -258,6 +264,8 @@ for i in range(1, 21):
 print(json.dumps({
     "admin_session": session.session_key,
     "detail_slug": twenty,
+    "busiest_slug": busiest[0] if busiest else None,
+    "busiest_updates": busiest[1] if busiest else 0,
     "statuses": statuses,
     "filtered_count": total,
     "analysts": analysts,
@@ -390,6 +398,10 @@ def _memory_kb(pid: int, field: str) -> int:
 
 def _pages(facts: dict) -> list[Page]:
     filtered = "&".join(f"status={status}" for status in facts["statuses"])
+    busiest = []
+    if facts.get("busiest_slug") and facts["busiest_slug"] != facts["detail_slug"]:
+        name = f"detail, {facts['busiest_updates']:,} updates"
+        busiest.append(Page(name, f"/commitments/{facts['busiest_slug']}/"))
     return [
         Page("trivial view (robots.txt)", "/robots.txt", public=False),
         Page("admin changelist", "/admin/commitments/commitment/", public=False, signed_in=True),
@@ -397,6 +409,7 @@ def _pages(facts: dict) -> list[Page]:
         Page("list, page 1", f"/commitments/?{filtered}&sort=-progress"),
         Page("list, page 20", f"/commitments/?{filtered}&sort=-progress&page=20"),
         Page("detail, 20 updates", f"/commitments/{facts['detail_slug']}/"),
+        *busiest,
         Page("API list", "/api/commitments/"),
         Page("Atom feed", "/feeds/updates.atom"),
     ]

@@ -66,6 +66,7 @@ PAGE_PARAMETERS = frozenset(
         "stale",
         "status",
         "to",
+        "updates",
     }
 )
 # Added by other sites' links and read by no view: a cached answer may be served for them,

@@ -25,12 +25,15 @@ class ProgressChart:
     today_x: float
     x_labels: list[tuple[float, str]]
     rows: list[dict]
+    thinned: bool = False  # past MAX_PROGRESS_POINTS figures: the last of each month
     width: int = WIDTH
     height: int = HEIGHT
 
 
 def progress_chart(commitment: Commitment) -> ProgressChart | None:
-    """Published progress over time against the expected line and the target."""
+    """Published progress over time against the expected line and the target. Its size
+    does not grow with the update log: `progress_points` reads (as_of, value) pairs and
+    keeps at most about MAX_PROGRESS_POINTS of them."""
     if commitment.target_value is None:
         return None
     points = commitment.progress_points()
@@ -71,6 +74,7 @@ def progress_chart(commitment: Commitment) -> ProgressChart | None:
         today_x=x(today),
         x_labels=x_labels,
         rows=rows,
+        thinned=getattr(commitment, "progress_points_thinned", False),
     )
 
 

@@ -257,12 +257,16 @@ class CommitmentDetailView(DetailView):
     context_object_name = "commitment"
 
     def get_queryset(self):
-        return Commitment.objects.public().for_detail()
+        return Commitment.objects.public().for_detail(all_updates=False)
 
     def get_context_data(self, **kwargs):
         commitment = self.object
         conversion = commitment.stated_conversion()
+        # One page of the timeline (`?updates=2` for older ones): the page costs the same
+        # with 1 or 1,000 published updates.
+        timeline = commitment.timeline(self.request.GET.get("updates") or 1)
         return super().get_context_data(
+            timeline=timeline,
             retractions=StatusUpdate.objects.notices()
             .filter(commitment=commitment, kind=StatusUpdate.Kind.RETRACTION)
             .select_related("corrects")
