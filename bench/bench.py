@@ -405,6 +405,13 @@ def _pages(facts: dict) -> list[Page]:
     return [
         Page("trivial view (robots.txt)", "/robots.txt", public=False),
         Page("admin changelist", "/admin/commitments/commitment/", public=False, signed_in=True),
+        Page(
+            "admin changelist, updates",
+            "/admin/commitments/statusupdate/",
+            public=False,
+            signed_in=True,
+        ),
+        Page("review queue, page 1", "/review/", public=False, signed_in=True),
         Page("dashboard", "/"),
         Page("list, page 1", f"/commitments/?{filtered}&sort=-progress"),
         Page("list, page 20", f"/commitments/?{filtered}&sort=-progress&page=20"),
