@@ -18,6 +18,7 @@ from commitments.models import (
 )
 from commitments.progress import Point
 from tests.factories import SUMMIT_DAY, make_commitment, make_editor, make_source
+from tests.test_public_cache import shared_cache  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,16 @@ def test_a_bad_page_number_shows_the_first_or_the_last_page(client, number, show
     commitment = with_updates(45)
     response, _ = get(client, f"{commitment.get_absolute_url()}?updates={number}")
     assert response.context["timeline"].number == shown
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_each_timeline_page_is_cached_on_its_own(client, django_assert_num_queries):
+    url = with_updates(45).get_absolute_url()
+    first, second = client.get(url).content, client.get(f"{url}?updates=2").content
+    assert "Update number 25." in second.decode() and "Update number 25." not in first.decode()
+    with django_assert_num_queries(0):
+        assert client.get(f"{url}?updates=2").content == second
+        assert client.get(url).content == first
 
 
 def test_the_chart_and_projection_read_a_bounded_number_of_points(client):
