@@ -68,7 +68,9 @@ class UpdatesFeed(Feed):
         )
 
     def item_link(self, item):
-        return f"{item.commitment.get_absolute_url()}#update-{item.pk}"
+        # The update's lasting address: it finds the timeline page that shows it, even once
+        # newer updates have pushed it off the first page (or a correction replaced it).
+        return reverse("commitments:update", args=[item.pk])
 
     def item_guid(self, item):
         return f"update-{item.pk}"

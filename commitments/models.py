@@ -645,6 +645,22 @@ class StatusUpdate(models.Model):
     def is_revision(self) -> bool:
         return self.kind != self.Kind.UPDATE
 
+    def timeline_url(self) -> str:
+        """Where a published update is on its commitment's paged timeline (one COUNT)."""
+        newer = (
+            StatusUpdate.objects.published()
+            .filter(commitment_id=self.commitment_id)
+            .filter(
+                Q(as_of__gt=self.as_of)
+                | Q(as_of=self.as_of, reviewed_at__gt=self.reviewed_at)
+                | Q(as_of=self.as_of, reviewed_at=self.reviewed_at, pk__gt=self.pk)
+            )
+            .count()
+        )
+        page = newer // TIMELINE_PAGE_SIZE + 1
+        query = f"?updates={page}" if page > 1 else ""
+        return f"{self.commitment.get_absolute_url()}{query}#update-{self.pk}"
+
     def submit(self, by=None):
         """Draft or rejected → submitted."""
         with transaction.atomic():

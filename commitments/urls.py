@@ -50,6 +50,7 @@ urlpatterns = [
         never_cache(editorial.update_new),
         name="update-new",
     ),
+    path("updates/<int:pk>/", public.update_permalink, name="update"),
     path("updates/<int:pk>/edit/", never_cache(editorial.update_edit), name="update-edit"),
     path("updates/<int:pk>/correct/", never_cache(editorial.update_correct), name="update-correct"),
     path("updates/<int:pk>/retract/", never_cache(editorial.update_retract), name="update-retract"),

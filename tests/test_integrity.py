@@ -527,3 +527,26 @@ def test_the_feed_says_an_item_is_a_correction(client, analyst, editor):
     assert "Correction — " in feed
     assert "Plan, not progress." in feed
     assert "Rover at 60 %" not in feed
+
+
+def test_an_updates_lasting_address_finds_it_on_the_timeline(client, analyst, editor):
+    commitment = make_commitment(slug="moon")
+    oldest = make_published_update(commitment, as_of=SUMMIT_DAY, summary="The first")
+    for day in range(1, 26):  # 25 newer updates push it to the second page
+        make_published_update(commitment, as_of=SUMMIT_DAY + datetime.timedelta(days=day))
+    response = client.get(f"/updates/{oldest.pk}/")
+    assert response["Location"] == f"/commitments/moon/?updates=2#update-{oldest.pk}"
+    assert "The first" in client.get(response["Location"]).content.decode()
+
+    newest = StatusUpdate.objects.published().filter(commitment=commitment).newest_first()[0]
+    correction = open_correction(newest, analyst, summary="Fixed")
+    correction.publish(editor)
+    assert client.get(f"/updates/{newest.pk}/")["Location"] == (
+        f"/commitments/moon/#update-{correction.pk}"
+    )
+    retraction = open_retraction(correction, analyst)
+    retraction.publish(editor)
+    assert client.get(f"/updates/{correction.pk}/")["Location"] == "/commitments/moon/"
+    draft = make_update(commitment, author=analyst)
+    assert client.get(f"/updates/{draft.pk}/").status_code == 404
+    assert client.get(f"/updates/{retraction.pk}/").status_code == 404

@@ -72,6 +72,12 @@ TABLE = {
         each(302, 200, 404, 404, 404),
         {"action": "save"},
     ),
+    "commitments:update": (
+        "/updates/{published}/",
+        each(302, 302, 302, 302, 302),  # on to the timeline page that shows it
+        NOT_ALLOWED,
+        {},
+    ),
     "commitments:update-correct": (
         "/updates/{published}/correct/",
         SIGNED_IN_GET,

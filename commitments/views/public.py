@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.db.models import Count, F, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -408,6 +408,39 @@ Disallow: /admin/
 Disallow: /review/
 Disallow: /workspace/
 """
+
+
+@require_safe
+def update_permalink(request, pk):
+    """`/updates/<id>/`: a published update's lasting address (feeds link here), sent on to
+    the page of its commitment's timeline that shows it. A corrected update leads to the
+    correction that replaced it; a retracted one to its commitment's page."""
+    update = get_object_or_404(
+        StatusUpdate.objects.select_related("commitment"),
+        pk=pk,
+        state__in=[
+            StatusUpdate.State.PUBLISHED,
+            StatusUpdate.State.SUPERSEDED,
+            StatusUpdate.State.RETRACTED,
+        ],
+        kind__in=[StatusUpdate.Kind.UPDATE, StatusUpdate.Kind.CORRECTION],
+    )
+    seen = set()
+    while update.state == StatusUpdate.State.SUPERSEDED and update.pk not in seen:
+        seen.add(update.pk)
+        replacement = update.revisions.filter(
+            kind=StatusUpdate.Kind.CORRECTION,
+            state__in=[StatusUpdate.State.PUBLISHED, StatusUpdate.State.SUPERSEDED],
+        ).first()
+        if replacement is None:
+            break
+        update = replacement
+    if update.state == StatusUpdate.State.PUBLISHED:
+        return redirect(update.timeline_url())
+    commitment = update.commitment
+    if commitment.latest_update_id is None:
+        raise Http404("No such update.")
+    return redirect(commitment.get_absolute_url())
 
 
 @require_safe

@@ -132,7 +132,7 @@ def test_atom_feeds_parse_and_link_back(client):
     site = feedparser.parse(client.get("/feeds/updates.atom").content)
     assert site.bozo == 0
     assert site.entries[0].title.startswith("Chandrayaan-5 joint lunar mission: In progress")
-    assert site.entries[0].link.endswith(f"/commitments/chandrayaan-5/#update-{update.pk}")
+    assert site.entries[0].link.endswith(f"/updates/{update.pk}/")
     assert len(site.entries) == 19
     one = feedparser.parse(client.get("/commitments/chandrayaan-5/feed.atom").content)
     assert [e.title.split(":")[1].split("(")[0].strip() for e in one.entries] == [
