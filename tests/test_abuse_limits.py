@@ -19,6 +19,20 @@ from django.urls import reverse
 from commitments.throttle import client_ip, client_key
 from tests.factories import make_analyst, make_editor
 
+
+@pytest.fixture(autouse=True)
+def one_window_per_test(monkeypatch):
+    """django-ratelimit counts in fixed windows whose edges depend on the clock; a test whose
+    requests straddled an edge saw its count start again (a flaky 200 where 429 was due).
+    Each test here gets one window that opens when it starts."""
+    import time
+
+    import django_ratelimit.core
+
+    opened = int(time.time())
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", lambda value, period: opened + period)
+
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
