@@ -645,6 +645,21 @@ class StatusUpdate(models.Model):
     def is_revision(self) -> bool:
         return self.kind != self.Kind.UPDATE
 
+    # What a correction or retraction starts from: the published update's own content.
+    REVISED_FIELDS = ("as_of", "status", "progress_value", "summary", "body")
+
+    def revision(self, kind: str, author, note: str = "") -> "StatusUpdate":
+        """An unsaved correction or retraction of this update, by `author`, starting from
+        what the public sees now (its sources are set once it is saved)."""
+        return StatusUpdate(
+            commitment=self.commitment,
+            author=author,
+            kind=kind,
+            corrects=self,
+            correction_note=note,
+            **{name: getattr(self, name) for name in self.REVISED_FIELDS},
+        )
+
     def timeline_url(self) -> str:
         """Where a published update is on its commitment's paged timeline (one COUNT)."""
         newer = (

@@ -117,38 +117,21 @@ def make_published_update(commitment=None, *, by=None, **fields) -> StatusUpdate
 
 def open_correction(original: StatusUpdate, author: User, note="Figure corrected.", **changes):
     """A correction of a published update, submitted for review (as the site makes one)."""
-    fields = {
-        name: getattr(original, name) for name in ("as_of", "status", "progress_value", "summary")
-    }
-    fields.update(changes)
-    correction = StatusUpdate.objects.create(
-        commitment=original.commitment,
-        author=author,
-        kind=StatusUpdate.Kind.CORRECTION,
-        corrects=original,
-        correction_note=note,
-        **fields,
-    )
-    correction.sources.set(original.sources.all())
-    correction.submit(by=author)
-    return correction
+    return _submit_revision(original, StatusUpdate.Kind.CORRECTION, author, note, changes)
 
 
 def open_retraction(original: StatusUpdate, author: User, note="Wrong commitment."):
-    retraction = StatusUpdate.objects.create(
-        commitment=original.commitment,
-        author=author,
-        kind=StatusUpdate.Kind.RETRACTION,
-        corrects=original,
-        correction_note=note,
-        as_of=original.as_of,
-        status=original.status,
-        progress_value=original.progress_value,
-        summary=original.summary,
-    )
-    retraction.sources.set(original.sources.all())
-    retraction.submit(by=author)
-    return retraction
+    return _submit_revision(original, StatusUpdate.Kind.RETRACTION, author, note, {})
+
+
+def _submit_revision(original, kind, author, note, changes):
+    revision = original.revision(kind, author, note)
+    for name, value in changes.items():
+        setattr(revision, name, value)
+    revision.save()
+    revision.sources.set(original.sources.all())
+    revision.submit(by=author)
+    return revision
 
 
 def make_submitted_update(commitment=None, **fields) -> StatusUpdate:

@@ -65,3 +65,22 @@ def test_a_nonsense_boolean_is_explained(value):
     result = load_settings(DEBUG=value)
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def run_manage(*args, **env):
+    clean = {"PATH": os.environ["PATH"], **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_a_bare_checkout_runs_manage_py_as_development():
+    result = run_manage("check")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_manage_py_configured_for_a_database_still_needs_its_secret():
+    result = run_manage("check", DATABASE_URL="postgres://tracker@db.invalid:5432/tracker")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG is off" in result.stderr

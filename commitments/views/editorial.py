@@ -37,8 +37,6 @@ from commitments.rules import PUBLISH_PERMISSION, Action
 logger = logging.getLogger("commitments.security")
 
 State = StatusUpdate.State
-# What a correction or retraction starts from: the published update's own content.
-REVISED_FIELDS = ("as_of", "status", "progress_value", "summary", "body")
 
 
 def _deny(request, message):
@@ -202,14 +200,7 @@ def update_correct(request, pk):
     public sees now, that goes through review like any update. Once published it replaces
     the original and the public sees "Corrected on <date>: <what changed>"."""
     original = _get_update_for_user(request, pk, Action.CORRECT)
-    update = StatusUpdate(
-        commitment=original.commitment,
-        author=request.user,
-        kind=StatusUpdate.Kind.CORRECTION,
-        corrects=original,
-        **{name: getattr(original, name) for name in REVISED_FIELDS},
-    )
-    return _update_form(request, update)
+    return _update_form(request, original.revision(StatusUpdate.Kind.CORRECTION, request.user))
 
 
 @login_required
@@ -221,14 +212,10 @@ def update_retract(request, pk):
     form = RetractForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            retraction = StatusUpdate.objects.create(
-                commitment=original.commitment,
-                author=request.user,
-                kind=StatusUpdate.Kind.RETRACTION,
-                corrects=original,
-                correction_note=form.cleaned_data["note"],
-                **{name: getattr(original, name) for name in REVISED_FIELDS},
+            retraction = original.revision(
+                StatusUpdate.Kind.RETRACTION, request.user, form.cleaned_data["note"]
             )
+            retraction.save()
             retraction.sources.set(original.sources.all())
             retraction.submit(by=request.user)
         messages.success(request, f"Retraction sent for review: “{original.summary}”.")
