@@ -7,6 +7,7 @@ import django_filters
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularJSONAPIView
@@ -15,9 +16,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import SimpleRouter
 
+from commitments import standing
 from commitments.cache import cache_public
 from commitments.filters import CommitmentFilter
 from commitments.models import Commitment, CommitmentParty, Party, Sector, Source, StatusUpdate
+
+# The API's commitment detail carries the newest updates only: its cost and size stay the
+# same with 1 or 1,000 published updates behind it.
+API_DETAIL_UPDATES = 20
 
 
 class Pagination(PageNumberPagination):
@@ -133,6 +139,13 @@ class UpdateSerializer(serializers.ModelSerializer):
         ]
 
 
+class PercentField(serializers.DecimalField):
+    """Percent complete to two places, rounded as every export rounds it (standing.py)."""
+
+    def to_representation(self, value):
+        return super().to_representation(standing.percent_in_data(value))
+
+
 class TargetSerializer(serializers.Serializer):
     value = serializers.DecimalField(source="target_value", max_digits=24, decimal_places=4)
     unit = serializers.CharField(source="unit_label")
@@ -143,7 +156,7 @@ class TargetSerializer(serializers.Serializer):
     progress = serializers.DecimalField(
         source="effective_progress", max_digits=24, decimal_places=4, allow_null=True
     )
-    percent_complete = serializers.DecimalField(
+    percent_complete = PercentField(
         source="progress_percent", max_digits=30, decimal_places=2, allow_null=True
     )
     pace = serializers.CharField(source="pace.value", allow_null=True, default=None)
@@ -194,7 +207,12 @@ class CommitmentDetailSerializer(CommitmentSerializer):
         help_text="The commitment this one is part of, if that one is public; otherwise null."
     )
     children = serializers.SerializerMethodField()
-    updates = UpdateSerializer(source="published_updates", many=True)
+    updates = serializers.SerializerMethodField(
+        help_text=f"The newest {API_DETAIL_UPDATES} published updates; `updates_url` pages "
+        "through all of them."
+    )
+    updates_count = serializers.SerializerMethodField(help_text="How many are published.")
+    updates_url = serializers.SerializerMethodField()
 
     class Meta(CommitmentSerializer.Meta):
         fields = [
@@ -203,8 +221,27 @@ class CommitmentDetailSerializer(CommitmentSerializer):
             "event",
             "parent",
             "children",
+            "updates_count",
+            "updates_url",
             "updates",
         ]
+
+    @extend_schema_field(UpdateSerializer(many=True))
+    def get_updates(self, obj):
+        newest = (
+            obj.updates.published()
+            .newest_first()
+            .select_related("commitment")
+            .prefetch_related("sources")[:API_DETAIL_UPDATES]
+        )
+        return UpdateSerializer(newest, many=True, context=self.context).data
+
+    def get_updates_count(self, obj) -> int:
+        return obj.updates.published().count()
+
+    def get_updates_url(self, obj) -> str:
+        url = reverse("api:update-list") + "?" + urlencode({"commitment": obj.slug})
+        return self.context["request"].build_absolute_uri(url)
 
     def get_parent(self, obj) -> str | None:
         # Only a public commitment is ever named: an unpublished parent reads as none.
@@ -248,7 +285,7 @@ class CommitmentViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return Commitment.objects.public().for_detail()
+            return Commitment.objects.public().for_detail(all_updates=False)
         return Commitment.objects.public().for_listing().order_by("title")
 
     def get_serializer_class(self):

@@ -6,6 +6,9 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Commitment tracker"
 
     def ready(self):
-        from commitments import signals
+        from django.db.models.signals import post_migrate
+
+        from commitments import signals, standing
 
         signals.connect()
+        post_migrate.connect(standing.after_migrate, sender=self, dispatch_uid="standings")

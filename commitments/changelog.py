@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db.models import Min, Q
 from django.db.models.functions import MD5
 
+from commitments import standing
 from commitments.templatetags.tracker import quantity
 
 PUBLIC_FIELDS = [
@@ -92,7 +93,7 @@ def build_change_log(commitment, limit: int = MAX_ENTRIES) -> ChangeLog:
     )
     update_rows = list(
         StatusUpdate.objects.filter(public, commitment=commitment, reviewed_at__isnull=False)
-        .order_by("as_of", "reviewed_at", "pk")
+        .oldest_first()
         .values_list("pk", "kind", "status", "reviewed_at")
     )
     start = first_published_at(commitment) or commitment.updated_at
@@ -174,8 +175,14 @@ def build_change_log(commitment, limit: int = MAX_ENTRIES) -> ChangeLog:
                 detail += f": {row['contribution']}"
             entries.append(Entry(row["history_date"], "parties", detail))
 
-    previous_status = ""
-    for pk, kind, status, reviewed_at in update_rows:
+    published = [row for row in update_rows if row[1] != StatusUpdate.Kind.RETRACTION]
+    status_before = {
+        row[0]: statuses.get(before, before)
+        for row, before in standing.statuses_before(
+            published, status=lambda row: row[2], commitment=lambda row: commitment.pk
+        )
+    }
+    for pk, kind, _status, reviewed_at in update_rows:
         if kind == StatusUpdate.Kind.RETRACTION:
             entries.append(Entry(reviewed_at, "retraction", "Update retracted", update_id=pk))
             continue
@@ -185,9 +192,8 @@ def build_change_log(commitment, limit: int = MAX_ENTRIES) -> ChangeLog:
             else "Status update published"
         )
         entries.append(
-            Entry(reviewed_at, "update", title, previous_status=previous_status, update_id=pk)
+            Entry(reviewed_at, "update", title, previous_status=status_before[pk], update_id=pk)
         )
-        previous_status = statuses.get(status, status)
 
     entries.sort(key=lambda entry: entry.when, reverse=True)
     shown, hidden = entries[:limit], entries[limit:]

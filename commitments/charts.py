@@ -105,7 +105,7 @@ def _portfolio(today: datetime.date) -> dict | None:
     rows = list(
         StatusUpdate.objects.published()
         .filter(as_of__lte=today)
-        .order_by("as_of", "reviewed_at", "pk")
+        .oldest_first()
         .values_list("commitment_id", "as_of", "status")
     )
     if not rows:

@@ -13,7 +13,14 @@ from django.urls import reverse
 from django_tables2.export import TableExport
 from tablib import Dataset
 
-from commitments.models import Commitment, Source, StatusUpdate, TargetUnit, UpdateStatus
+from commitments.models import (
+    OLDEST_FIRST,
+    Commitment,
+    Source,
+    StatusUpdate,
+    TargetUnit,
+    UpdateStatus,
+)
 
 # What a spreadsheet program may run as a formula: text whose first character, once leading
 # blanks are skipped and Unicode look-alikes folded (NFKC: ＝ ＋ － ＠ ﹦ ⁼ …), is one of these.
@@ -137,7 +144,7 @@ def published_update_rows(base_url: str):
     building objects cost twenty times the writing. Sources come in one query per 2,000 rows."""
     updates = (
         StatusUpdate.objects.published()
-        .order_by("commitment__title", "commitment_id", "as_of", "reviewed_at", "pk")
+        .order_by("commitment__title", "commitment_id", *OLDEST_FIRST)
         .values_list(
             "pk",
             "commitment_id",
@@ -254,7 +261,7 @@ def _published_update_csv_postgresql(base_url: str):
                 WHERE t.statusupdate_id = u.id
             ) cited ON true
             WHERE u.state = 'published'
-            ORDER BY c.title, u.commitment_id, u.as_of, u.reviewed_at, u.id
+            ORDER BY c.title, u.commitment_id, u.as_of, u.reviewed_at NULLS FIRST, u.id
         ) TO STDOUT WITH (FORMAT csv)
     """
     yield ("\ufeff" + ",".join(PUBLISHED_UPDATE_COLUMNS) + "\r\n").encode()

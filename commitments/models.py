@@ -2,8 +2,9 @@
 
 A `Commitment` is a public pledge. Its progress is recorded as dated `StatusUpdate`s, each
 backed by `Source`s and reviewed by an editor before the public sees it. The commitment's
-current status is the status of its latest *published* update; only `StatusUpdate.publish()`
-and `Commitment.refresh_current_status()` write it.
+standing (status, progress, percent) follows from its *published* updates: computed in
+commitments/standing.py, stored on the commitment for today and written only by
+`standing.refresh()`.
 """
 
 import calendar
@@ -19,19 +20,15 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models, transaction
 from django.db.models import (
     Case,
-    DecimalField,
     Exists,
     F,
-    FloatField,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
-    prefetch_related_objects,
 )
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Coalesce, Lower
 from django.db.models.query import ModelIterable
 from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from django.dispatch import receiver
@@ -40,6 +37,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from commitments import standing
 from commitments.markdown import render_markdown
 from commitments.progress import (
     Pace,
@@ -406,6 +404,11 @@ class Conversion(models.Model):
         return amount * self.to_amount / self.from_amount
 
 
+# The one order of updates: by as-of date, then publication time, then creation.
+NEWEST_FIRST = (F("as_of").desc(), F("reviewed_at").desc(nulls_last=True), F("pk").desc())
+OLDEST_FIRST = (F("as_of").asc(), F("reviewed_at").asc(nulls_first=True), F("pk").asc())
+
+
 class StatusUpdateQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public page, export, feed and API starts here."""
@@ -429,9 +432,12 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def newest_first(self):
         """The order of a timeline, and of 'latest': by as_of, then by publication time."""
-        return self.order_by(
-            F("as_of").desc(), F("reviewed_at").desc(nulls_last=True), F("pk").desc()
-        )
+        return self.order_by(*NEWEST_FIRST)
+
+    def oldest_first(self):
+        """`newest_first()` reversed: the order in which updates tell a commitment's story
+        (charts, change log, reports, exports)."""
+        return self.order_by(*OLDEST_FIRST)
 
 
 class StatusUpdate(models.Model):
@@ -504,7 +510,7 @@ class StatusUpdate(models.Model):
         ordering = ["-as_of", "-pk"]
         permissions = [("publish_statusupdate", "Can publish or reject status updates")]
         indexes = [
-            # Commitment.refresh_current_status() and every timeline: published updates of
+            # standing.refresh() and every timeline: published updates of
             # one commitment, newest as_of first.
             models.Index(fields=["commitment", "state", "as_of"], name="update_timeline_idx"),
             # The editors' review queue: submitted updates, oldest first.
@@ -600,9 +606,7 @@ class StatusUpdate(models.Model):
         super().save(*args, **kwargs)
         was_public = bool(stored) and stored["state"] == self.State.PUBLISHED
         if was_public or self.state == self.State.PUBLISHED:
-            Commitment.refresh_status_of(self.commitment_id)
-            if stored and stored["commitment_id"] != self.commitment_id:
-                Commitment.refresh_status_of(stored["commitment_id"])
+            standing.refresh(self.commitment_id, stored["commitment_id"] if stored else None)
 
     @property
     def status_definition(self) -> str:
@@ -877,15 +881,24 @@ PACE_FIELDS = (
     "target_unit_label",
     "baseline_value",
     "current_status",
+    "latest_update",
+    "own_progress",
+    "effective_progress",
+    "progress_percent",
 )
 
 
 class StandingIterable(ModelIterable):
-    """Commitments as they stood on a day: `current_status` is the status then."""
+    """Commitments as they stood on a day (`standing_on()`): the day's standing is laid over
+    the stored fields, so every reader of `current_status`, `effective_progress`,
+    `progress_percent`… gets the day's figure."""
 
     def __iter__(self):
         for commitment in super().__iter__():
-            commitment.current_status = commitment.status_then
+            then = standing.standing_from(commitment, commitment.__dict__)
+            for name, value in then.stored().items():
+                setattr(commitment, name, value)
+            commitment._state.fields_cache.pop("latest_update", None)
             yield commitment
 
 
@@ -895,20 +908,18 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(latest_update__isnull=False)
 
     def standing_on(self, day: datetime.date):
-        """Each commitment as it stood on `day`, from its published updates dated up to then
-        (the latest by as-of date, then publication time): `status_then`, `as_of_then`, and
-        `current_status` set to the status then. Commitments with no such update drop out.
-        Every method below works on the day's standing once this is applied."""
-        updates = (
-            StatusUpdate.objects.published()
-            .filter(commitment=OuterRef("pk"), as_of__lte=day)
-            .newest_first()
-        )
+        """Each commitment as it stood on `day` (commitments/standing.py): its standing
+        fields hold the day's figures, `standing_day` the day, and `status_then`,
+        `as_of_then`, `progress_then` can be filtered and sorted on. Commitments with no
+        published update dated up to then drop out. Every method below works on the day's
+        standing once this is applied."""
+        then = standing.annotations(day)
         clone = self.annotate(
-            status_then=Subquery(updates.values("status")[:1]),
-            as_of_then=Subquery(updates.values("as_of")[:1]),
+            **then,
+            progress_then=Coalesce(F("own_then"), F("parts_then")),
             standing_day=Value(day, output_field=models.DateField()),
         ).filter(status_then__isnull=False)
+        clone = clone.annotate(progress_sort=standing.percent_sort_key(F("progress_then")))
         clone._iterable_class = StandingIterable
         return clone
 
@@ -921,6 +932,10 @@ class CommitmentQuerySet(models.QuerySet):
 
     def _last_update_field(self) -> str:
         return "as_of_then" if "as_of_then" in self.query.annotations else "latest_update__as_of"
+
+    def progress_sort_field(self) -> str:
+        """What orders by percent complete: the stored percent, or the day's."""
+        return "progress_sort" if "progress_sort" in self.query.annotations else "progress_percent"
 
     def _today(self, today=None) -> datetime.date:
         return today or self._standing_day() or timezone.localdate()
@@ -959,47 +974,15 @@ class CommitmentQuerySet(models.QuerySet):
         counts = Counter(self.order_by().values_list(self._status_field(), flat=True))
         return [(status, counts.get(status.value, 0)) for status in UpdateStatus]
 
-    def with_progress(self):
-        """Annotate `latest_progress`: the latest published progress value."""
-        updates = StatusUpdate.objects.published().filter(
-            commitment=OuterRef("pk"), progress_value__isnull=False
-        )
-        if day := self._standing_day():
-            updates = updates.filter(as_of__lte=day)
-        latest = updates.newest_first().values("progress_value")[:1]
-        return self.annotate(
-            latest_progress=Subquery(latest, output_field=StatusUpdate.progress_value.field.clone())
-        )
-
-    def with_progress_sort(self):
-        """`with_progress()`, and `progress_sort`: percent complete as a float, for ordering."""
-        baseline = Coalesce("baseline_value", Value(0, output_field=DecimalField()))
-        return self.with_progress().annotate(
-            progress_sort=Case(
-                When(
-                    target_value__isnull=False,
-                    latest_progress__isnull=False,
-                    then=Cast(F("latest_progress") - baseline, FloatField())
-                    * 100.0
-                    / Cast(F("target_value") - baseline, FloatField()),
-                ),
-                default=None,
-                output_field=FloatField(),
-            )
-        )
-
     def behind_pace(self) -> list["Commitment"]:
         """Measurable commitments with a deadline whose pace is behind, soonest due first.
-        Pace is worked out in Python (progress.py), so only the fields it needs are loaded,
-        and only those without a figure of their own fetch their parts' figures."""
-        candidates = list(
+        Pace is worked out in Python (progress.py) from the standing, so only the fields it
+        needs are loaded."""
+        candidates = (
             self.filter(target_value__isnull=False, deadline__isnull=False)
+            .exclude(**{f"{self._status_field()}__in": CLOSED_STATUSES})
             .only(*PACE_FIELDS)
-            .with_progress()
             .order_by("deadline", "title")
-        )
-        prefetch_related_objects(
-            [c for c in candidates if c.latest_progress is None], self._rollup_prefetch()
         )
         return [commitment for commitment in candidates if commitment.pace == Pace.BEHIND]
 
@@ -1015,20 +998,6 @@ class CommitmentQuerySet(models.QuerySet):
             )
         )
 
-    def with_rollup(self):
-        """Prefetch `counting_children`: public children that count toward the target."""
-        return self.prefetch_related(self._rollup_prefetch())
-
-    def _rollup_prefetch(self) -> Prefetch:
-        children = Commitment.objects.public()
-        if day := self._standing_day():
-            children = children.standing_on(day)
-        return Prefetch(
-            "children",
-            queryset=children.filter(counts_toward_parent=True).with_progress().order_by("title"),
-            to_attr="counting_children",
-        )
-
     def for_listing(self):
         """Everything a list row shows, in a fixed number of queries."""
         return (
@@ -1039,15 +1008,17 @@ class CommitmentQuerySet(models.QuerySet):
                     queryset=CommitmentParty.objects.select_related("party"),
                 )
             )
-            .with_progress_sort()
-            .with_rollup()
             .with_status_rank()
         )
 
     def for_detail(self, all_updates=True):
-        """Everything a detail shows: parties, public children and, with `all_updates`, every
-        published update in `published_updates` (the API's detail). The detail page passes
+        """Everything a detail shows: parties, public children (as they stood on the day of
+        an as-of view) and, with `all_updates`, every published update in
+        `published_updates` (exports of one commitment). The detail page passes
         `all_updates=False` and loads one page of its timeline (`Commitment.timeline(n)`)."""
+        children = Commitment.objects.public()
+        if day := self._standing_day():
+            children = children.standing_on(day)
         prefetches = [
             Prefetch(
                 "commitment_parties",
@@ -1055,7 +1026,9 @@ class CommitmentQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "children",
-                queryset=Commitment.objects.public().with_progress().order_by("title"),
+                queryset=children.only(*PACE_FIELDS, "parent", "counts_toward_parent").order_by(
+                    "title"
+                ),
                 to_attr="public_children",
             ),
         ]
@@ -1069,10 +1042,8 @@ class CommitmentQuerySet(models.QuerySet):
                     to_attr="published_updates",
                 )
             )
-        return (
-            self.select_related("sector", "event", "parent", "latest_update")
-            .prefetch_related(*prefetches)
-            .with_progress()
+        return self.select_related("sector", "event", "parent", "latest_update").prefetch_related(
+            *prefetches
         )
 
 
@@ -1183,6 +1154,30 @@ class Commitment(models.Model):
         related_name="+",
         help_text="The latest published update, which sets the current status.",
     )
+    own_progress = models.DecimalField(
+        max_digits=24,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Its latest published progress figure.",
+    )
+    effective_progress = models.DecimalField(
+        max_digits=30,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Its own figure or, without one, what its counting parts add up to.",
+    )
+    progress_percent = models.DecimalField(
+        max_digits=34,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="(progress − baseline) / (target − baseline) × 100.",
+    )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised by every save: stops edits overwriting."
     )
@@ -1200,6 +1195,8 @@ class Commitment(models.Model):
             models.Index(fields=["deadline"], name="commitment_deadline_idx"),
             # The admin changelist's default order.
             models.Index(fields=["title"], name="commitment_title_idx"),
+            # The list sorted by progress.
+            models.Index(fields=["progress_percent", "title"], name="commitment_percent_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1269,19 +1266,39 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    # Written only by refresh_status_of(), never by saving a form loaded earlier.
-    DERIVED_FIELDS = ("latest_update", "current_status")
+    # Today's standing (commitments/standing.py), written only by standing.refresh(), never
+    # by saving a form loaded earlier.
+    STANDING_FIELDS = (
+        "latest_update",
+        "current_status",
+        "own_progress",
+        "effective_progress",
+        "progress_percent",
+    )
 
     def save(self, *args, **kwargs):
-        """A full save of an existing commitment leaves its derived status alone: an admin
-        form opened before a publication must not write the old status back."""
-        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+        """A full save of an existing commitment leaves its stored standing alone (an admin
+        form opened before a publication must not write the old status back), then
+        recomputes it, and its old and new parents' roll-ups: the target, baseline, unit or
+        parent may have changed."""
+        if kwargs.get("update_fields") is not None or self._state.adding:
+            # A new commitment has no published update: nothing to compute, for it or for
+            # a parent it counts toward.
+            return super().save(*args, **kwargs)
+        old_parent = None
+        if self.pk is not None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.DERIVED_FIELDS
+                if not field.primary_key and field.name not in self.STANDING_FIELDS
             ]
-        super().save(*args, **kwargs)
+            old_parent = (
+                Commitment.objects.filter(pk=self.pk).values_list("parent_id", flat=True).first()
+            )
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            standing.refresh(self.pk, old_parent)
+            self.reload_standing()
 
     def get_absolute_url(self) -> str:
         return reverse("commitments:detail", args=[self.slug])
@@ -1337,44 +1354,24 @@ class Commitment(models.Model):
 
     @property
     def counting_parts(self) -> list["Commitment"]:
-        """Public children whose progress is a part of this target (same unit)."""
-        children = getattr(self, "counting_children", None)
+        """Public children whose progress is a part of this target (same unit), as they
+        stood on the day of an as-of view: from `for_detail()`'s prefetch, or one query."""
+        children = getattr(self, "public_children", None)
         if children is None:
-            children = [c for c in getattr(self, "public_children", []) if c.counts_toward_parent]
-        return [c for c in children if c.unit_label == self.unit_label]
-
-    @property
-    def rolled_up_progress(self) -> Decimal | None:
-        """The sum of the counting parts' progress, if any part has a figure."""
-        values = [
-            Decimal(c.latest_progress)
-            for c in self.counting_parts
-            if getattr(c, "latest_progress", None) is not None
+            query = Commitment.objects.public()
+            if day := getattr(self, "standing_day", None):
+                query = query.standing_on(day)
+            children = list(query.filter(parent=self).order_by("title"))
+        return [
+            child
+            for child in children
+            if child.counts_toward_parent and child.unit_label == self.unit_label
         ]
-        return sum(values, Decimal(0)) if values else None
 
     @property
     def progress_from_parts(self) -> bool:
-        return (
-            getattr(self, "latest_progress", None) is None and self.rolled_up_progress is not None
-        )
-
-    @property
-    def effective_progress(self) -> Decimal | None:
-        """Its own latest published figure; without one, what its counting parts add up to."""
-        own = getattr(self, "latest_progress", None)
-        if own is not None:
-            return Decimal(own)
-        return self.rolled_up_progress
-
-    @property
-    def progress_percent(self) -> Decimal | None:
-        """Percent complete, exact: (progress − baseline) / (target − baseline)."""
-        progress = self.effective_progress
-        if self.target_value is None or progress is None:
-            return None
-        baseline = self.baseline_value or Decimal(0)
-        return (progress - baseline) * 100 / (self.target_value - baseline)
+        """Its progress is what its parts add up to: it has no figure of its own."""
+        return self.own_progress is None and self.effective_progress is not None
 
     @property
     def pace(self) -> Pace | None:
@@ -1382,7 +1379,8 @@ class Commitment(models.Model):
 
     @property
     def expected_today(self) -> Decimal | None:
-        return self.expected_on(timezone.localdate())
+        """The expectation for today, or for the day of an as-of view."""
+        return self.expected_on(self.reference_day)
 
     def expected_on(self, day: datetime.date) -> Decimal | None:
         """The straight-line expectation for `day`, rounded as the unit is counted."""
@@ -1398,6 +1396,13 @@ class Commitment(models.Model):
         places = Decimal(1) if self.target_unit in ("people", "count") else Decimal("0.01")
         return value.quantize(places)
 
+    def published_updates_then(self):
+        """Its published updates; on an as-of instance, those dated up to the day."""
+        updates = self.updates.published()
+        if day := getattr(self, "standing_day", None):
+            updates = updates.filter(as_of__lte=day)
+        return updates
+
     def progress_points(self) -> list[Point]:
         """The baseline on the announced date, then each published progress figure in date
         order (thinned past MAX_PROGRESS_POINTS, see `thin_points`). One query of (as_of,
@@ -1405,9 +1410,9 @@ class Commitment(models.Model):
         points = getattr(self, "_progress_points", None)
         if points is None:
             rows = (
-                self.updates.published()
+                self.published_updates_then()
                 .exclude(progress_value=None)
-                .order_by("as_of", F("reviewed_at").asc(nulls_last=True), "pk")
+                .oldest_first()
                 .values_list("as_of", "progress_value")
             )
             points = [Point(self.announced_on, self.baseline_value or Decimal(0))]
@@ -1449,10 +1454,7 @@ class Commitment(models.Model):
     @property
     def progress_percent_display(self) -> int | None:
         """Percent complete, rounded down and kept within 0–100, for bars and labels."""
-        percent = self.progress_percent
-        if percent is None:
-            return None
-        return max(0, min(100, int(percent)))
+        return standing.percent_shown(self.progress_percent)
 
     @property
     def public_parent(self) -> "Commitment | None":
@@ -1470,12 +1472,12 @@ class Commitment(models.Model):
         if number is None:
             updates = getattr(self, "published_updates", None)
             if updates is None:
-                updates = list(self.updates.published().newest_first())
+                updates = list(self.published_updates_then().newest_first())
             return [
                 (update, updates[i + 1] if i + 1 < len(updates) else None)
                 for i, update in enumerate(updates)
             ]
-        published = self.updates.published().newest_first()
+        published = self.published_updates_then().newest_first()
         page = Paginator(published, TIMELINE_PAGE_SIZE).get_page(number)
         offset = (page.number - 1) * TIMELINE_PAGE_SIZE
         updates = list(
@@ -1555,35 +1557,22 @@ class Commitment(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def refresh_current_status(self):
-        """Point the commitment at its latest published update and take that update's status."""
-        Commitment.refresh_status_of(self.pk)
-        stored = Commitment.objects.filter(pk=self.pk).values_list(
-            "latest_update_id", "current_status"
-        )
-        for self.latest_update_id, self.current_status in stored:
+    def reload_standing(self):
+        """Read the stored standing back into this instance."""
+        stored = Commitment.objects.filter(pk=self.pk).values(*self._standing_columns())
+        for row in stored:
+            for name, value in row.items():
+                setattr(self, name, value)
             self._state.fields_cache.pop("latest_update", None)
 
-    @staticmethod
-    @transaction.atomic
-    def refresh_status_of(pk) -> bool:
-        """The one function that writes a commitment's stored status: it locks the
-        commitment's row, then reads its latest published update, so two publications at
-        once cannot store the older status over the newer. Every path that can change it
-        calls this: publishing, correcting, retracting, saving or deleting a public update
-        by any door (StatusUpdate.save, the post_delete signal), and `manage.py
-        recompute_status`."""
-        commitment = Commitment.objects.select_for_update().filter(pk=pk).first()
-        if commitment is None:  # being deleted with its updates
-            return False
-        latest = commitment.updates.published().newest_first().only("pk", "status").first()
-        new = (latest.pk if latest else None, latest.status if latest else "")
-        if (commitment.latest_update_id, commitment.current_status) == new:
-            return False
-        commitment.latest_update_id, commitment.current_status = new
-        commitment._change_reason = "Status recomputed from its published updates"
-        commitment.save(update_fields=["latest_update", "current_status", "updated_at"])
-        return True
+    @classmethod
+    def _standing_columns(cls) -> list[str]:
+        return [cls._meta.get_field(name).attname for name in cls.STANDING_FIELDS]
+
+    def refresh_standing(self):
+        """Recompute the stored standing (`standing.refresh`) and read it back."""
+        standing.refresh(self.pk)
+        self.reload_standing()
 
 
 class CommitmentParty(models.Model):
@@ -1626,10 +1615,16 @@ class CommitmentParty(models.Model):
 # shell) and changing citations.
 
 
+@receiver(post_delete, sender=Commitment, dispatch_uid="standing-part-deleted")
+def _part_deleted(sender, instance, **kwargs):
+    if instance.parent_id is not None and instance.counts_toward_parent:
+        standing.refresh(instance.parent_id)
+
+
 @receiver(post_delete, sender=StatusUpdate, dispatch_uid="standing-update-deleted")
 def _public_update_deleted(sender, instance, **kwargs):
     if instance.state == UpdateState.PUBLISHED:
-        Commitment.refresh_status_of(instance.commitment_id)
+        standing.refresh(instance.commitment_id)
 
 
 @receiver(m2m_changed, sender=StatusUpdate.sources.through, dispatch_uid="standing-citations")

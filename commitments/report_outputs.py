@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from commitments import standing
 from commitments.exports import neutralise, plain_value
 from commitments.reports import Report
 
@@ -125,7 +126,7 @@ def render_xlsx(report: Report) -> bytes:
 
 
 def render_json(report: Report) -> str:
-    def standing(s):
+    def then(s):
         return {"status": s.status, "progress": s.progress}
 
     data = {
@@ -144,12 +145,13 @@ def render_json(report: Report) -> str:
                 "title": c.title,
                 "sector": c.sector.slug,
                 "deadline": c.deadline,
-                "at_start": standing(report.at_start[c.pk]),
-                "at_end": standing(report.at_end[c.pk]),
+                "at_start": then(report.at_start[c.pk]),
+                "at_end": then(report.at_end[c.pk]),
                 "overdue": c in report.overdue,
                 "target": c.target_value,
                 "unit": c.unit_label or None,
                 "progress": _progress(report, c),
+                "percent": _percent(report, c),
                 "pace": _pace(report, c) or None,
                 "projected_completion": _projection(report, c) or None,
             }
@@ -184,7 +186,7 @@ def _progress(report, commitment):
 
 def _percent(report, commitment):
     row = _target_row(report, commitment)
-    return round(row.percent, 2) if row and row.percent is not None else None
+    return standing.percent_in_data(row.percent) if row else None
 
 
 def _pace(report, commitment) -> str:

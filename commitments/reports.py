@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from commitments import standing
 from commitments.badges import COLOURS as STATUS_COLOURS
 from commitments.models import (
     CLOSED_STATUSES,
@@ -31,6 +32,7 @@ class Standing:
     commitment: Commitment
     status: str = ""
     progress: Decimal | None = None
+    figures: standing.Standing = field(default_factory=standing.Standing)
 
     @property
     def status_label(self) -> str:
@@ -74,9 +76,9 @@ class Report:
 
     def counts(self, standings: dict[int, Standing]) -> list[tuple[UpdateStatus, int]]:
         tally = defaultdict(int)
-        for standing in standings.values():
-            if standing.status:
-                tally[standing.status] += 1
+        for then in standings.values():
+            if then.status:
+                tally[then.status] += 1
         return [(status, tally[status.value]) for status in UpdateStatus]
 
     @property
@@ -106,14 +108,14 @@ class Report:
         return f"Progress report, {period}" + (f" · {scope}" if scope else "")
 
 
-def standings_on(commitments, scope, day) -> dict[int, Standing]:
-    """Each commitment as it stood on `day`: the same computation as the as-of views
-    (`CommitmentQuerySet.standing_on`)."""
-    then = {
-        c.pk: (c.status_then, c.latest_progress)
-        for c in scope.standing_on(day).with_progress().order_by()
+def standings_on(commitments, day) -> dict[int, Standing]:
+    """Each commitment as it stood on `day`: commitments/standing.py, as the as-of views.
+    A parent's parts count whether or not they are in the report's scope."""
+    then = standing.compute(Commitment.objects.filter(pk__in=[c.pk for c in commitments]), day)
+    return {
+        c.pk: Standing(c, then[c.pk].status, then[c.pk].effective_progress, then[c.pk])
+        for c in commitments
     }
-    return {c.pk: Standing(c, *then[c.pk]) if c.pk in then else Standing(c) for c in commitments}
 
 
 def build_report(start, end, sector=None, party=None) -> Report:
@@ -138,22 +140,20 @@ def build_report(start, end, sector=None, party=None) -> Report:
         StatusUpdate.objects.published()
         .filter(commitment__in=by_pk, as_of__lte=end)
         .prefetch_related("sources")
-        .order_by("as_of", "reviewed_at", "pk")
+        .oldest_first()
     )
     for update in updates:
         update.commitment = by_pk[update.commitment_id]
-    report.at_start = standings_on(commitments, scope, start - datetime.timedelta(days=1))
-    report.at_end = standings_on(commitments, scope, end)
+    report.at_start = standings_on(commitments, start - datetime.timedelta(days=1))
+    report.at_end = standings_on(commitments, end)
     report.commitments = [c for c in commitments if report.at_end[c.pk].status]
     for commitment in report.commitments:
         commitment.report_start = report.at_start[commitment.pk]
         commitment.report_end = report.at_end[commitment.pk]
 
-    previous = {}
-    for update in updates:
+    for update, previous_status in standing.statuses_before(updates):
         if update.as_of >= start:
-            report.changes.append(Change(update, previous.get(update.commitment_id, "")))
-        previous[update.commitment_id] = update.status
+            report.changes.append(Change(update, previous_status))
     report.changes.reverse()  # newest first
 
     for commitment in report.commitments:
@@ -173,19 +173,11 @@ def build_report(start, end, sector=None, party=None) -> Report:
                 if u.commitment_id == commitment.pk and u.progress_value is not None
             ]
             progress = after.progress
-            if progress is None:
-                progress = parts_progress(commitment, report)
-            baseline = commitment.baseline_value or Decimal(0)
-            percent = (
-                (progress - baseline) * 100 / (commitment.target_value - baseline)
-                if progress is not None
-                else None
-            )
             report.targets.append(
                 TargetRow(
                     commitment=commitment,
                     progress=progress,
-                    percent=percent,
+                    percent=after.figures.progress_percent,
                     pace=compute_pace_for(commitment, progress, end),
                     projection=project_completion(points, commitment.target_value),
                 )
@@ -197,20 +189,6 @@ def build_report(start, end, sector=None, party=None) -> Report:
             cited.setdefault(source.pk, source)
     report.sources = sorted(cited.values(), key=lambda s: (s.title.lower(), s.pk))
     return report
-
-
-def parts_progress(commitment, report) -> Decimal | None:
-    """A parent with no figure of its own: what its counting parts in the report add up to
-    (as on the detail page)."""
-    values = [
-        report.at_end[child.pk].progress
-        for child in report.commitments
-        if child.parent_id == commitment.pk
-        and child.counts_toward_parent
-        and child.unit_label == commitment.unit_label
-        and report.at_end[child.pk].progress is not None
-    ]
-    return sum(values, Decimal(0)) if values else None
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:

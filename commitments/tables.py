@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.db.models import F
 from django.utils.html import format_html
 
+from commitments import standing
 from commitments.models import Commitment
 from commitments.templatetags.tracker import progress_cell, status_badge
 
@@ -148,8 +149,8 @@ class CommitmentTable(tables.Table):
         return record.get_current_status_display()
 
     def value_progress(self, record):
-        percent = record.progress_percent
-        return round(percent, 2) if percent is not None else ""
+        percent = standing.percent_in_data(record.progress_percent)
+        return percent if percent is not None else ""
 
     def value_deadline(self, record):
         return record.deadline or ""
@@ -180,7 +181,7 @@ class CommitmentTable(tables.Table):
         return queryset.order_by(rank, "title"), True
 
     def order_progress(self, queryset, is_descending):
-        field = F("progress_sort")
+        field = F(queryset.progress_sort_field())
         order = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
         return queryset.order_by(order, "title"), True
 

@@ -4,6 +4,7 @@ and the stored status always equals the one worked out from the published update
 import datetime
 import re
 import threading
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -325,12 +326,16 @@ def test_deleting_the_latest_published_update_from_the_shell_falls_back(db):
     assert stored(commitment) == (None, "")
 
 
-def test_recompute_status_repairs_rows_changed_behind_its_back(db):
-    commitment = make_commitment()
-    update = make_published_update(commitment, status="delayed")
-    Commitment.objects.filter(pk=commitment.pk).update(current_status="achieved")
-    call_command("recompute_status", verbosity=0)
+def test_refresh_standings_repairs_rows_changed_behind_its_back(db):
+    commitment = make_commitment(target_value=Decimal(200), target_unit="count")
+    update = make_published_update(commitment, status="delayed", progress_value=Decimal(50))
+    Commitment.objects.filter(pk=commitment.pk).update(
+        current_status="achieved", effective_progress=1, progress_percent=99
+    )
+    call_command("refresh_standings", verbosity=0)
     assert stored(commitment) == (update.pk, "delayed")
+    commitment.refresh_from_db()
+    assert (commitment.effective_progress, commitment.progress_percent) == (50, 25)
 
 
 def test_a_source_cited_by_a_published_update_cannot_be_deleted(client, editor):

@@ -80,7 +80,7 @@ def test_a_commitment_stops_being_public_when_its_last_published_update_goes():
     commitment = update.commitment
     assert pks(Commitment.objects.public()) == [commitment.pk]
     update.delete()
-    Commitment.objects.get(pk=commitment.pk).refresh_current_status()
+    Commitment.objects.get(pk=commitment.pk).refresh_standing()
     assert not Commitment.objects.public().exists()
 
 

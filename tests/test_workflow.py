@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commitments import standing
 from commitments.models import Commitment, StatusUpdate
 from tests.factories import (
     SUMMIT_DAY,
@@ -188,10 +189,10 @@ def test_publish_accepts_an_as_of_of_today(editor):
 def test_publish_is_rolled_back_when_the_commitment_refresh_fails(editor, monkeypatch):
     update = make_submitted_update(status=Status.ACHIEVED)
 
-    def broken_refresh(pk):
+    def broken_refresh(*pks):
         raise RuntimeError("refresh failed")
 
-    monkeypatch.setattr(Commitment, "refresh_status_of", broken_refresh)
+    monkeypatch.setattr(standing, "refresh", broken_refresh)
     with pytest.raises(RuntimeError):
         update.publish(editor)
     stored = fresh(update)
@@ -306,7 +307,7 @@ def test_unpublished_updates_never_set_the_status(state):
     published = make_published_update(commitment, status=Status.IN_PROGRESS)
     in_state(state, commitment, status=Status.ABANDONED, as_of=SUMMIT_DAY + ONE_DAY)
     assert current(commitment) == (Status.IN_PROGRESS, published.pk)
-    Commitment.objects.get(pk=commitment.pk).refresh_current_status()
+    Commitment.objects.get(pk=commitment.pk).refresh_standing()
     assert current(commitment) == (Status.IN_PROGRESS, published.pk)
 
 
@@ -330,12 +331,12 @@ def test_refresh_after_deleting_the_latest_update_falls_back():
 
     second.delete()
     commitment = Commitment.objects.get(pk=commitment.pk)
-    commitment.refresh_current_status()
+    commitment.refresh_standing()
     assert current(commitment) == (Status.IN_PROGRESS, first.pk)
 
     first.delete()
     commitment = Commitment.objects.get(pk=commitment.pk)
-    commitment.refresh_current_status()
+    commitment.refresh_standing()
     assert current(commitment) == ("", None)
 
 
@@ -346,5 +347,5 @@ def test_refresh_ignores_unpublished_updates_when_falling_back():
     latest = make_published_update(commitment, status=Status.DELAYED, as_of=SUMMIT_DAY)
     assert current(commitment) == (Status.DELAYED, latest.pk)
     latest.delete()
-    commitment.refresh_current_status()
+    commitment.refresh_standing()
     assert current(commitment) == (Status.IN_PROGRESS, published.pk)

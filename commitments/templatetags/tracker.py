@@ -9,13 +9,19 @@ from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from commitments import numbers
+from commitments import numbers, standing
 
 register = template.Library()
 
 
 def _system(context) -> str:
     return context.get("number_system") or settings.NUMBER_SYSTEM
+
+
+@register.filter
+def percent_shown(percent):
+    """A percent as bars and labels show it: rounded down, within 0–100 (standing.py)."""
+    return standing.percent_shown(percent)
 
 
 @register.filter

@@ -396,9 +396,7 @@ def review(request):
     )
     page = Paginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     updates = list(page.object_list)
-    commitments = Commitment.objects.filter(
-        pk__in={update.commitment_id for update in updates}
-    ).with_progress()
+    commitments = Commitment.objects.filter(pk__in={update.commitment_id for update in updates})
     by_pk = {c.pk: c for c in commitments.select_related("latest_update")}
     for update in updates:
         update.commitment = by_pk[update.commitment_id]

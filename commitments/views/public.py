@@ -252,12 +252,15 @@ class PartyCommitmentListView(CommitmentListView):
         return super().get_context_data(intro=intro, **kwargs)
 
 
-class CommitmentDetailView(DetailView):
+class CommitmentDetailView(AsOfMixin, DetailView):
+    """A commitment today or, with `?as_of=`, as it stood on that day: status, figures,
+    parts and the timeline up to then."""
+
     template_name = "commitments/commitment_detail.html"
     context_object_name = "commitment"
 
     def get_queryset(self):
-        return Commitment.objects.public().for_detail(all_updates=False)
+        return self.public_commitments().for_detail(all_updates=False)
 
     def get_context_data(self, **kwargs):
         commitment = self.object
@@ -339,9 +342,7 @@ def updates_csv(request):
 def badge(request, slug):
     """Meant to be embedded elsewhere, so it carries its own minimal policy and no
     frame-ancestors restriction."""
-    commitment = get_object_or_404(
-        Commitment.objects.public().with_progress().with_rollup(), slug=slug
-    )
+    commitment = get_object_or_404(Commitment.objects.public(), slug=slug)
     response = HttpResponse(badge_svg(commitment), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"  # other sites show it

@@ -54,7 +54,7 @@ def with_updates(count: int, **fields) -> Commitment:
     through.objects.bulk_create(
         through(statusupdate_id=update.pk, source_id=source.pk) for update in updates
     )
-    Commitment.refresh_status_of(commitment.pk)
+    commitment.refresh_standing()
     return commitment
 
 

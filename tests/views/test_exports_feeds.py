@@ -111,7 +111,7 @@ def test_streamed_updates_csv(client, django_assert_max_num_queries):
     StatusUpdate.sources.through.objects.bulk_create(
         StatusUpdate.sources.through(statusupdate_id=u.pk, source_id=source.pk) for u in updates
     )
-    commitment.refresh_current_status()
+    commitment.refresh_standing()
     response = client.get("/updates/export.csv")
     assert response.streaming
     with django_assert_max_num_queries(12):

@@ -8,9 +8,9 @@ that nothing is dated after today. Only primary keys, save times and the sample 
 (unusable) password hashes differ between two runs, on SQLite or PostgreSQL alike.
 
 Rows are written with `bulk_create`, which skips django-simple-history and signals: so the
-commitments' `current_status` and `latest_update` are set here, in bulk, exactly as
-`Commitment.refresh_current_status()` would set them, and the public cache generation is bumped
-at the end.
+commitments' stored standing is computed at the end by `standing.refresh_all()` (what
+`manage.py refresh_standings` runs, one set-based query), which also bumps the public cache
+generation.
 
 The commitment `COMMITMENT_WITH_20_UPDATES` always exists with exactly 20 published updates:
 the benchmark's detail page.
@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from commitments import numbers
+from commitments import numbers, standing
 from commitments.cache import bump_public_generation
 from commitments.models import (
     ANALYST_GROUP,
@@ -439,7 +439,7 @@ class SamplePortfolio:
         sources = self.create_sources(analysts)
         updates = self.create_updates(plans, analysts, editors)
         citations = self.cite_sources(updates, plans, sources)
-        self.set_current_status(plans, updates)
+        standing.refresh_all()
         return {
             "commitments": len(plans),
             "updates": len(updates),
@@ -945,25 +945,6 @@ class SamplePortfolio:
         Citation.objects.bulk_create(citations, batch_size=BATCH_SIZE)
         return len(citations)
 
-    def set_current_status(self, plans, updates):
-        """What `Commitment.refresh_current_status()` does, for all commitments at once."""
-        latest: dict[int, StatusUpdate] = {}
-        for update, index in updates:
-            if update.state != UpdateState.PUBLISHED:
-                continue
-            current = latest.get(index)
-            if current is None or newest_first_key(update) > newest_first_key(current):
-                latest[index] = update
-        changed = []
-        for index, update in latest.items():
-            commitment = plans[index].commitment
-            commitment.latest_update = update
-            commitment.current_status = update.status
-            changed.append(commitment)
-        Commitment.objects.bulk_update(
-            changed, ["latest_update", "current_status"], batch_size=BATCH_SIZE
-        )
-
 
 # Source titles repeat (a few templates, topics and months): slugify each only once.
 cached_slugify = functools.cache(slugify)
@@ -996,11 +977,6 @@ def in_words(value: Decimal, unit: str, sector_plan: SectorPlan) -> str:
     if unit == TargetUnit.PERCENT:
         return f"{numbers.group_digits(value, system)}%"
     return numbers.format_quantity(value, unit, system, sector_plan.other_unit)
-
-
-def newest_first_key(update: StatusUpdate):
-    """`StatusUpdateQuerySet.newest_first()`'s order, for a published update."""
-    return (update.as_of, update.reviewed_at, update.pk)
 
 
 def progress_figure(commitment: Commitment, fraction: float) -> Decimal:

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         else:
             call_command("loaddata", FIXTURE, verbosity=options["verbosity"])
             # Fixtures are loaded raw: work each commitment's status out from its updates.
-            call_command("recompute_status", verbosity=0, stdout=io.StringIO())
+            call_command("refresh_standings", verbosity=0, stdout=io.StringIO())
             # loaddata bypasses history; give every loaded object its first history entry.
             call_command(
                 "populate_history",
