@@ -8,12 +8,13 @@ dropped before the announcement) leaves no trace, not even as the "before" of a 
 Who made a change is never shown.
 
 The cost is bounded: the history is read as a few light columns (the description as a hash),
-and only the newest MAX_ENTRIES entries are built in full and shown.
+and only one page of PAGE_SIZE entries is built in full and shown (`?page=`, newest first).
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.paginator import Paginator
 from django.db.models import Min, Q
 from django.db.models.functions import MD5
 
@@ -38,7 +39,7 @@ PUBLIC_FIELDS = [
 ]
 LONG_FIELDS = {"description"}
 # Long fields are compared by a hash computed in the database, never loaded.
-MAX_ENTRIES = 200
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -61,9 +62,9 @@ class Entry:
 
 @dataclass
 class ChangeLog:
-    first: Entry  # "First published": the record as it stood then
-    entries: list[Entry]  # later entries, newest first, at most MAX_ENTRIES
-    hidden: int = 0  # older later entries left out
+    first: Entry  # "First published": the record as it stood then (on the last page)
+    entries: list[Entry]  # later entries of this page, newest first, at most PAGE_SIZE
+    page: object = None  # the Page: number, paginator.num_pages, has_next…
 
 
 def first_published_at(commitment) -> datetime | None:
@@ -82,7 +83,8 @@ def first_published_at(commitment) -> datetime | None:
     return min((d for d in (now, ever) if d is not None), default=None)
 
 
-def build_change_log(commitment, limit: int = MAX_ENTRIES) -> ChangeLog:
+def build_change_log(commitment, page=1) -> ChangeLog:
+    """The log's page `page` (as typed: a bad or out-of-range one gives the first or last)."""
     from commitments.models import CommitmentParty, Party, Sector, StatusUpdate
 
     # Published updates (corrections included) and retraction notices, as light rows in
@@ -196,7 +198,9 @@ def build_change_log(commitment, limit: int = MAX_ENTRIES) -> ChangeLog:
         )
 
     entries.sort(key=lambda entry: entry.when, reverse=True)
-    shown, hidden = entries[:limit], entries[limit:]
+    # The first record closes the log: a page slot of its own on the last page.
+    paged = Paginator([*entries, None], PAGE_SIZE).get_page(page)
+    shown = [entry for entry in paged.object_list if entry is not None]
     updates = (
         StatusUpdate.objects.filter(public)
         .select_related("corrects")
@@ -205,7 +209,7 @@ def build_change_log(commitment, limit: int = MAX_ENTRIES) -> ChangeLog:
     for entry in shown:
         if entry.update_id is not None:
             entry.update = updates.get(entry.update_id)
-    return ChangeLog(first=first, entries=shown, hidden=len(hidden))
+    return ChangeLog(first=first if not paged.has_next() else None, entries=shown, page=paged)
 
 
 def _describe(name, before, after, sector_names) -> Change:

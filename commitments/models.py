@@ -1184,7 +1184,10 @@ class Commitment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # The stored standing is derived, not edited: the history keeps what people changed.
+    history = HistoricalRecords(
+        excluded_fields=["own_progress", "effective_progress", "progress_percent"]
+    )
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
@@ -1491,10 +1494,10 @@ class Commitment(models.Model):
         ]
         return page
 
-    def public_change_log(self):
+    def public_change_log(self, page=1):
         from commitments.changelog import build_change_log
 
-        return build_change_log(self)
+        return build_change_log(self, page)
 
     def ancestors(self) -> list["Commitment"]:
         """Parent, grandparent, … (stops if the data ever holds a loop)."""

@@ -227,18 +227,22 @@ def refresh(*pks) -> int:
         .exclude(parent=None)
         .values_list("parent_id", flat=True)
     )
-    locked = list(Commitment.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
+    locked = list(
+        Commitment.objects.select_for_update()
+        .filter(pk__in=wanted)
+        .order_by("pk")
+        .only(*Commitment.STANDING_FIELDS)
+    )
     fresh = compute(Commitment.objects.filter(pk__in=[c.pk for c in locked]))
     changed = 0
     for commitment in locked:
         new = fresh[commitment.pk]
-        if _same(stored_standing(commitment), new):
-            continue
-        for name, value in new.stored().items():
-            setattr(commitment, name, value)
-        commitment._change_reason = "Standing recomputed from its published updates"
-        commitment.save(update_fields=[*Commitment.STANDING_FIELDS, "updated_at"])
-        changed += 1
+        if not _same(stored_standing(commitment), new):
+            # An UPDATE, not save(): a derived figure is not an edit, so it leaves no entry
+            # in the commitment's history (the update that caused it has its own), and the
+            # change that called this has already told the public cache.
+            Commitment.objects.filter(pk=commitment.pk).update(**new.stored())
+            changed += 1
     return changed
 
 

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from commitments.changelog import MAX_ENTRIES
+from commitments.changelog import PAGE_SIZE
 from commitments.models import CommitmentParty, Party
 from tests.factories import (
     make_commitment,
@@ -26,8 +26,8 @@ pytestmark = pytest.mark.django_db
 SECRET = "PRE-PUBLICATION-MARKER"
 
 
-def history_page(client, slug):
-    response = client.get(reverse("commitments:history", args=[slug]))
+def history_page(client, slug, query=""):
+    response = client.get(reverse("commitments:history", args=[slug]) + query)
     assert response.status_code == 200
     return response
 
@@ -134,23 +134,30 @@ def test_change_log_gives_the_notes_of_corrections_and_retractions(client, analy
         assert person.username not in content
 
 
-def test_a_long_change_log_is_capped_with_a_note(client):
+def test_a_long_change_log_pages_from_newest_to_first_published(client):
     commitment = make_commitment(title="Busy", slug="busy")
     make_published_update(commitment)
     commitment.refresh_from_db()
-    for n in range(MAX_ENTRIES + 5):
+    for n in range(PAGE_SIZE + 5):
         commitment.summary = f"Summary {n}"
         commitment.save()
     response = history_page(client, "busy")
     log = response.context["log"]
-    assert len(log.entries) == MAX_ENTRIES
-    assert log.hidden == 6  # 205 changes and the first update, less the 200 shown
-    assert log.first.title == "First published"
-    assert log.entries[0].changes[0].after == f"Summary {MAX_ENTRIES + 4}"
+    assert len(log.entries) == PAGE_SIZE
+    assert log.first is None  # on the last page
+    assert log.entries[0].changes[0].after == f"Summary {PAGE_SIZE + 4}"
     content = response.content.decode()
-    assert "6 older entries are not shown" in content
+    assert "Page 1 of 2" in content and 'href="?page=2" rel="next"' in content
     assert "Summary 4 → Summary 5" in content
     assert "Summary 3 →" not in content
+    older = history_page(client, "busy", "?page=2")
+    content = older.content.decode()
+    assert "Summary 3 → Summary 4" in content and "Summary 4 → Summary 5" not in content
+    assert older.context["log"].first.title == "First published"
+    assert "First published" in content
+    # A page out of range gives the last one; nonsense the first.
+    assert history_page(client, "busy", "?page=99").context["log"].page.number == 2
+    assert history_page(client, "busy", "?page=x").context["log"].page.number == 1
 
 
 # --- 5. The API names only public commitments --------------------------------------------------

@@ -297,12 +297,15 @@ class AboutView(TemplateView):
 def commitment_history(request, slug):
     """The public change log from first publication on: published updates and changes to
     public fields, never who edited, nothing from before publication, and nothing about
-    drafts or updates under review. The newest entries only (changelog.MAX_ENTRIES)."""
+    drafts or updates under review. A page of entries at a time (`?page=`), newest first."""
     commitment = get_object_or_404(Commitment.objects.public().select_related("sector"), slug=slug)
     return render(
         request,
         "commitments/history.html",
-        {"commitment": commitment, "log": commitment.public_change_log()},
+        {
+            "commitment": commitment,
+            "log": commitment.public_change_log(request.GET.get("page") or 1),
+        },
     )
 
 
