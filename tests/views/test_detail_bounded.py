@@ -157,3 +157,37 @@ def test_thinning_keeps_the_last_figure_of_each_month():
     thinned = thin_points(many)
     assert len(thinned) <= MAX_PROGRESS_POINTS
     assert thinned[-1] == many[-1]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{url}?as_of=2026-06-01",  # the detail page as it stood on a day
+        "{url}history/",  # the change log
+        "/api/commitments/{slug}/",  # the API's detail
+        "{url}badge.svg",
+    ],
+)
+def test_every_view_of_one_commitment_is_bounded_by_what_it_shows(client, path):
+    """The same queries, and at most 1.5 times the size, with 100 (a full page of each) or
+    1,000 published updates."""
+    full, busy = with_updates(100), with_updates(1000)
+    full_response, full_queries = get(
+        client, path.format(url=full.get_absolute_url(), slug=full.slug)
+    )
+    busy_response, busy_queries = get(
+        client, path.format(url=busy.get_absolute_url(), slug=busy.slug)
+    )
+    assert busy_queries == full_queries
+    assert len(busy_response.content) <= 1.5 * len(full_response.content)
+
+
+def test_the_api_detail_names_where_the_rest_of_the_updates_are(client):
+    busy = with_updates(1000)
+    data = client.get(f"/api/commitments/{busy.slug}/").json()
+    assert len(data["updates"]) == 20
+    assert data["updates"][0]["summary"] == "Update number 1000."
+    assert data["updates_count"] == 1000
+    assert data["updates_url"] == f"http://testserver/api/updates/?commitment={busy.slug}"
+    listed = client.get(data["updates_url"]).json()
+    assert listed["count"] == 1000
