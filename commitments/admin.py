@@ -27,6 +27,7 @@ from commitments.models import (
     User,
 )
 from commitments.rules import Action
+from commitments.templatetags.tracker import quantity
 
 
 def status_badge(status: str, label: str):
@@ -161,6 +162,7 @@ class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "status",
+        "progress",
         "sector",
         "parties_display",
         "deadline_display",
@@ -182,7 +184,12 @@ class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     # Big tables: a page of 50, and no second COUNT(*) of the whole table for "N total".
     list_per_page = 50
     show_full_result_count = False
-    readonly_fields = ["current_status_display", "latest_update_link", "description_preview"]
+    readonly_fields = [
+        "current_status_display",
+        "latest_update_link",
+        "progress_display",
+        "description_preview",
+    ]
     inlines = [CommitmentPartyInline, StatusUpdateInline]
     fieldsets = [
         (
@@ -211,7 +218,10 @@ class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Current status", {"fields": ["current_status_display", "latest_update_link"]}),
+        (
+            "Current status",
+            {"fields": ["current_status_display", "latest_update_link", "progress_display"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -225,6 +235,23 @@ class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         if obj.is_overdue:
             return format_html("{} <strong>overdue</strong>", label)
         return label
+
+    @admin.display(description="progress", ordering="progress_percent")
+    def progress(self, obj):
+        """The percent every public surface shows (commitments/standing.py)."""
+        percent = obj.progress_percent_display
+        return "—" if percent is None else f"{percent} %"
+
+    @admin.display(description="progress")
+    def progress_display(self, obj):
+        if obj.effective_progress is None:
+            return "No progress figure published yet."
+        text = f"{quantity(obj.effective_progress)} {obj.unit_label}"
+        if obj.progress_from_parts:
+            text += " (the sum of its parts)"
+        if obj.progress_percent_display is not None:
+            text += f", {obj.progress_percent_display} % of the target"
+        return text
 
     @admin.display(description="parties")
     def parties_display(self, obj):

@@ -251,3 +251,15 @@ def test_a_past_day_reads_the_same_fields(editor):
         400,
         40,
     )
+
+
+def test_the_admin_shows_the_same_percent(client, editor):
+    parent = measurable(title="Parent")
+    part = measurable(parent=parent, counts_toward_parent=True)
+    make_published_update(parent, by=editor)
+    make_published_update(part, by=editor, progress_value=Decimal(125))
+    client.force_login(editor)
+    listing = client.get("/admin/commitments/commitment/?o=3").content.decode()
+    assert "12 %" in listing
+    form = client.get(f"/admin/commitments/commitment/{parent.pk}/change/").content.decode()
+    assert "125 count (the sum of its parts), 12 % of the target" in form
