@@ -262,6 +262,22 @@ class CommitmentDetailView(AsOfMixin, DetailView):
     def get_queryset(self):
         return self.public_commitments().for_detail(all_updates=False)
 
+    def get_object(self, queryset=None):
+        """As of a day before its first update, the commitment as it stands today, with a
+        note: a reader who followed an old link still finds it."""
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            if not self.as_of:
+                raise
+            day, self.as_of = self.as_of, None
+            found = super().get_object()
+            self.as_of_error = (
+                f"Nothing was published about this commitment by {day:%-d %B %Y}, "
+                "so it is shown as it stands today."
+            )
+            return found
+
     def get_context_data(self, **kwargs):
         commitment = self.object
         conversion = commitment.stated_conversion()

@@ -107,10 +107,16 @@ def test_the_detail_page_stands_on_the_as_of_day(client):
     assert "Launch window moved to 2029." in today
 
 
-def test_a_day_before_any_update_is_not_found(client):
+def test_a_day_before_any_update_shows_today_with_a_note(client):
     commitment = make_commitment()
-    make_published_update(commitment, as_of=days_after(40))
-    assert client.get(f"{commitment.get_absolute_url()}?as_of={days_after(10)}").status_code == 404
+    make_published_update(commitment, as_of=days_after(40), summary="First news.")
+    response = client.get(f"{commitment.get_absolute_url()}?as_of={days_after(10)}")
+    html = response.content.decode()
+    assert response.context["as_of"] is None
+    assert "Nothing was published about this commitment by 8 September 2025" in html
+    assert "First news." in html
+    unknown = client.get(f"/commitments/no-such-thing/?as_of={days_after(10)}")
+    assert unknown.status_code == 404
 
 
 def test_the_dashboard_total_matches_status_and_sector_counts_and_the_list(client, family):
