@@ -191,8 +191,29 @@ def build_report(start, end, sector=None, party=None) -> Report:
     return report
 
 
-def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first = (
-        Commitment.objects.public().order_by("announced_on").values_list("announced_on", flat=True)
-    ).first()
+def default_period(today: datetime.date, scope=None) -> tuple[datetime.date, datetime.date]:
+    """From the first announcement (of the scope's public commitments) to today."""
+    scope = Commitment.objects.public() if scope is None else scope
+    first = scope.order_by("announced_on").values_list("announced_on", flat=True).first()
     return (first or today.replace(month=1, day=1)), today
+
+
+def preset_periods(
+    today: datetime.date, scope=None
+) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The periods a briefing is usually asked for: the last full calendar month, the last
+    full quarter, and everything since the first announcement. Fixed dates, so the links
+    they make are stable and citable."""
+    month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    quarter_start = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarter_end = quarter_start - datetime.timedelta(days=1)
+    last_quarter_start = datetime.date(quarter_end.year, quarter_end.month - 2, 1)
+    return [
+        (f"{month_end:%B %Y}", month_end.replace(day=1), month_end),
+        (
+            f"Q{(quarter_end.month - 1) // 3 + 1} {quarter_end.year}",
+            last_quarter_start,
+            quarter_end,
+        ),
+        ("Since the announcement", *default_period(today, scope)),
+    ]

@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.generic import RedirectView
 
 from commitments.cache import cache_public
 from commitments.feeds import CommitmentFeed, UpdatesFeed
@@ -30,6 +31,11 @@ urlpatterns = [
     path("about/", cache_public(public.AboutView.as_view()), name="about"),
     path("updates/export.csv", public.updates_csv, name="updates-csv"),
     path("reports/progress/", cache_public(public.progress_report), name="report"),
+    path(
+        "reports/",
+        require_safe(RedirectView.as_view(pattern_name="commitments:report")),
+        name="reports",
+    ),
     path("feeds/updates.atom", cache_public(require_safe(UpdatesFeed())), name="feed"),
     path(
         "commitments/<slug:slug>/feed.atom",

@@ -44,6 +44,7 @@ TABLE = {
     "commitments:about": ("/about/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:updates-csv": ("/updates/export.csv", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:report": ("/reports/progress/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:reports": ("/reports/", each(302, 302, 302, 302, 302), NOT_ALLOWED, {}),
     "commitments:feed": ("/feeds/updates.atom", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:commitment-feed": (
         "/commitments/chandrayaan-5/feed.atom",

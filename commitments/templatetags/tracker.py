@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 from django.utils import dateformat
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from commitments import numbers, standing
@@ -138,3 +139,24 @@ def source_citation(source):
     if source.accessed_on:
         parts.append(format_html(" · accessed {}", dateformat.format(source.accessed_on, "j F Y")))
     return format_html('<cite class="citation">{}</cite>', mark_safe("".join(parts)))
+
+
+@register.inclusion_tag("includes/briefing_links.html")
+def briefing_links(sector=None, party=None):
+    """Links to the progress report (PDF) for a scope and the usual periods, and to the
+    report page for any other period."""
+    from django.utils import timezone
+
+    from commitments.models import Commitment
+    from commitments.reports import preset_periods
+
+    scope, query = Commitment.objects.public(), {}
+    if sector:  # a template passes "" for a variable it does not have
+        scope, query["sector"] = scope.filter(sector=sector), sector.slug
+    if party:
+        scope, query["party"] = scope.filter(parties=party), party.slug
+    links = []
+    for label, start, end in preset_periods(timezone.localdate(), scope):
+        params = {**query, "from": start.isoformat(), "to": end.isoformat()}
+        links.append((label, urlencode({**params, "format": "pdf"}), urlencode(params)))
+    return {"links": links, "query": urlencode(query), "scope": sector or party or None}

@@ -227,7 +227,9 @@ class SectorCommitmentListView(CommitmentListView):
         return super().get_queryset().filter(sector=self.sector)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(intro=self.sector.description, **kwargs)
+        return super().get_context_data(
+            intro=self.sector.description, briefing=True, briefing_sector=self.sector, **kwargs
+        )
 
 
 class PartyCommitmentListView(CommitmentListView):
@@ -249,7 +251,9 @@ class PartyCommitmentListView(CommitmentListView):
         intro = " · ".join(details)
         if self.party.description:
             intro = f"{intro}. {self.party.description}"
-        return super().get_context_data(intro=intro, **kwargs)
+        return super().get_context_data(
+            intro=intro, briefing=True, briefing_party=self.party, **kwargs
+        )
 
 
 class CommitmentDetailView(AsOfMixin, DetailView):
