@@ -1,6 +1,20 @@
 import pytest
+import time_machine
+from django.core.management import call_command
 
-from tests.factories import make_analyst, make_editor, make_user
+from tests.factories import NOW, make_analyst, make_editor, make_user
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Every test starts at NOW (tests/factories.py), so nothing depends on the day the suite
+    runs: "today", "stale", "overdue" and "not in the future" are always the same. The clock
+    then ticks on from there: what happens later in a test (a second publication, a history
+    record) is still later, as the models' ordering needs. A test may move it
+    (`fixed_clock.shift(...)`). The browser tests run on the real clock
+    (tests/browser/conftest.py)."""
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +35,12 @@ def empty_cache():
 def fast_password_hashing(settings):
     # Real hashers take ~0.5 s per password by design; tests only need a working one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded(db):
+    """The India–Japan summit data set of August 2025 (fixtures/india_japan_2025.json)."""
+    call_command("loaddata", "india_japan_2025", verbosity=0)
 
 
 @pytest.fixture

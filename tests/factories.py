@@ -18,6 +18,10 @@ from commitments.models import (
 from commitments.roles import role_group
 
 SUMMIT_DAY = datetime.date(2025, 8, 29)
+# The instant every test starts at (tests/conftest.py, `fixed_clock`): some fifteen months
+# after the summit. Noon UTC: the same day in any TIME_ZONE from UTC-11 to +11.
+NOW = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=datetime.UTC)
+TODAY = NOW.date()
 _numbers = itertools.count(1)
 
 

@@ -3,7 +3,6 @@
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 
 from commitments.models import Commitment, Event, Party, Sector, Source, StatusUpdate
@@ -32,11 +31,6 @@ PLEDGES = {
     "economic-security-cooperation-initiative": "Economic Security Cooperation Initiative",
     "defence-industry-innovation-maritime-security": "maritime security in the Indo-Pacific",
 }
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("loaddata", "india_japan_2025", verbosity=0)
 
 
 def test_every_pledge_is_one_commitment(seeded):

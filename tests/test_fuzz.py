@@ -4,7 +4,6 @@ characters, huge and negative numbers, look-alike digits, markup), then a few ra
 from Hypothesis. Fast enough to run on every change, on SQLite and PostgreSQL."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -98,8 +97,7 @@ def values_for(parameter):
 
 
 @pytest.fixture
-def site(db, settings):
-    call_command("loaddata", "india_japan_2025", verbosity=0)
+def site(seeded, settings):
     # Rate limits would answer 429 long before the table is through: the fuzz is not about them.
     # (django-axes stays on: it stores the usernames tried, and a lockout is a 429, no 5xx.)
     for name in dir(settings):

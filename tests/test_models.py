@@ -27,6 +27,7 @@ from commitments.models import (
 )
 from tests.factories import (
     SUMMIT_DAY,
+    TODAY,
     make_commitment,
     make_event,
     make_party,
@@ -614,12 +615,12 @@ def test_deadline_label(deadline, precision, label):
 
 
 def test_update_as_of_in_the_future_is_rejected():
-    tomorrow = timezone.localdate() + ONE_DAY
+    tomorrow = TODAY + ONE_DAY
     assert_rejected(new_update(as_of=tomorrow), "as_of", "cannot be in the future")
 
 
 def test_update_as_of_today_is_accepted():
-    new_update(as_of=timezone.localdate()).full_clean()
+    new_update(as_of=TODAY).full_clean()
 
 
 def test_update_as_of_before_announcement_is_rejected():

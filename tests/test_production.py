@@ -87,10 +87,7 @@ def test_security_headers_on_every_kind_of_response(client, https_production, ur
 
 
 @pytest.mark.django_db
-def test_the_badge_may_be_embedded(client, https_production):
-    from django.core.management import call_command
-
-    call_command("loaddata", "india_japan_2025", verbosity=0)
+def test_the_badge_may_be_embedded(client, https_production, seeded):
     response = client.get("/commitments/chandrayaan-5/badge.svg", secure=True)
     assert "frame-ancestors" not in response["Content-Security-Policy"]
     assert "X-Frame-Options" not in response

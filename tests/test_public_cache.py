@@ -1,25 +1,27 @@
 """The anonymous public cache is shared, fast and never stale.
 
 Pages are kept only in a cache every process shares (Redis): the tests of kept pages run
-against Redis db 11 (skipped without Redis on 127.0.0.1:6379); those of the generation run
-against any cache. Without Redis, nothing is kept: see tests/test_resilience.py."""
+against Redis db 11, or TEST_REDIS_URL (skipped without Redis on 127.0.0.1:6379); those of the
+generation run against any cache. Without Redis, nothing is kept: see tests/test_resilience.py.
 
+A test of a kept page first has the page kept without the change, then makes the change and
+looks for what it shows (or hides): it fails if the change left the kept copy in place."""
+
+import datetime
+import os
 import socket
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Commitment
-from tests.factories import make_editor, make_published_update, make_update
+from tests.factories import SUMMIT_DAY, make_editor, make_published_update, make_update
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def seeded(db):
-    call_command("loaddata", "india_japan_2025", verbosity=0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+DETAIL = "/commitments/chandrayaan-5/"
 
 
 def _redis_answers() -> bool:
@@ -30,7 +32,7 @@ def _redis_answers() -> bool:
 
 @pytest.fixture
 def shared_cache(settings):
-    """Redis db 11 as the shared cache, as in production with REDIS_URL."""
+    """Redis (db 11 unless TEST_REDIS_URL) as the shared cache, as in production."""
     if not _redis_answers():
         pytest.skip("Redis is not on 127.0.0.1:6379")
     from django.core.cache import cache
@@ -40,7 +42,7 @@ def shared_cache(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "commitments.redis_cache.SharedRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/11",
+            "LOCATION": REDIS_URL,
         }
     }
     forget_cache_failures()
@@ -71,30 +73,92 @@ def test_anonymous_answers_come_from_the_cache(client, seeded, url, django_asser
     assert second.content == first.content
 
 
-@pytest.mark.usefixtures("shared_cache")
-@pytest.mark.parametrize("url", PUBLIC)
-def test_publishing_shows_at_once(client, seeded, url):
-    client.get(url)
-    chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
-    make_published_update(chandrayaan, by=make_editor(), status="delayed", summary="Slipped")
+def kept_without(client, url, text):
+    """Has the anonymous answer at `url` kept, and checks `text` is not in it yet."""
     content = client.get(url).content.decode()
-    assert "Delayed" in content or "delayed" in content
+    assert text not in content, f"{text!r} is on {url} before the change"
+
+
+def shown(client, url):
+    return client.get(url).content.decode()
+
+
+SLIPPED = "Launch slipped to the next window (cache test)."
+# What each public answer shows of Chandrayaan-5's new "delayed" update, and showed before of
+# none of the 18 "announced" commitments.
+SHOWS_THE_PUBLICATION = {
+    "/": SLIPPED,  # the latest updates
+    "/commitments/": '<span class="badge status-delayed">Delayed</span>',
+    DETAIL: SLIPPED,
+    "/api/commitments/": '"status":"delayed"',
+    "/feeds/updates.atom": SLIPPED,
+    "/commitments/chandrayaan-5/badge.svg": "Chandrayaan-5 joint lunar mission: Delayed",
+}
+
+
+@pytest.mark.usefixtures("shared_cache")
+@pytest.mark.parametrize(("url", "text"), SHOWS_THE_PUBLICATION.items())
+def test_publishing_shows_at_once(client, seeded, url, text):
+    kept_without(client, url, text)
+    chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
+    make_published_update(chandrayaan, by=make_editor(), status="delayed", summary=SLIPPED)
+    assert text in shown(client, url)
 
 
 @pytest.mark.usefixtures("shared_cache")
 def test_editing_a_commitment_shows_at_once(client, seeded):
-    client.get("/commitments/chandrayaan-5/")
+    kept_without(client, DETAIL, "Chandrayaan-5 lunar polar exploration")
     commitment = Commitment.objects.get(slug="chandrayaan-5")
     commitment.title = "Chandrayaan-5 lunar polar exploration"
     commitment.save()
-    assert "lunar polar exploration" in client.get("/commitments/chandrayaan-5/").content.decode()
+    content = shown(client, DETAIL)
+    assert "<h1>Chandrayaan-5 lunar polar exploration</h1>" in content
+    assert "Chandrayaan-5 joint lunar mission" not in content
+
+
+def published_before_the_latest(summary, editor):
+    """A published update of Chandrayaan-5 that is not its latest: taking it away leaves the
+    commitment's status alone, so no save of the commitment invalidates the cache for it."""
+    chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
+    older = make_published_update(
+        chandrayaan, by=editor, summary=summary, as_of=SUMMIT_DAY + datetime.timedelta(days=10)
+    )
+    make_published_update(chandrayaan, by=editor, as_of=SUMMIT_DAY + datetime.timedelta(days=40))
+    return older
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_unpublishing_in_the_admin_takes_the_update_off_the_page(client, seeded, other_editor):
+    published = published_before_the_latest("Soon withdrawn.", other_editor)
+    assert "Soon withdrawn." in shown(client, DETAIL)  # and kept
+    published.state = "draft"
+    published.save()
+    assert "Soon withdrawn." not in shown(client, DETAIL)
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_deleting_a_published_update_takes_it_off_the_page(client, seeded, other_editor):
+    published = published_before_the_latest("Soon deleted.", other_editor)
+    assert "Soon deleted." in shown(client, DETAIL)  # and kept
+    published.delete()
+    assert "Soon deleted." not in shown(client, DETAIL)
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_editing_a_cited_source_shows_at_once(client, seeded, other_editor):
+    chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
+    source = make_published_update(chandrayaan, by=other_editor).sources.get()
+    kept_without(client, DETAIL, "A corrected title")
+    source.title = "A corrected title"
+    source.save()
+    assert "A corrected title" in shown(client, DETAIL)
 
 
 @pytest.mark.usefixtures("shared_cache")
 def test_drafts_do_not_leak_through_the_cache(client, seeded, analyst):
-    client.get("/commitments/chandrayaan-5/")
+    client.get(DETAIL)
     make_update(Commitment.objects.get(slug="chandrayaan-5"), summary="CACHE-DRAFT", author=analyst)
-    assert "CACHE-DRAFT" not in client.get("/commitments/chandrayaan-5/").content.decode()
+    assert "CACHE-DRAFT" not in shown(client, DETAIL)
 
 
 @pytest.mark.usefixtures("shared_cache")
@@ -147,7 +211,7 @@ def test_analysts_work_in_progress_leaves_the_cache_alone(seeded, analyst, other
 
 
 def test_unpublishing_in_the_admin_invalidates(seeded, other_editor):
-    published = make_published_update(Commitment.objects.get(slug="chandrayaan-5"), by=other_editor)
+    published = published_before_the_latest("Unpublished.", other_editor)
     before = _generation()
     published.state = "draft"
     published.save()
@@ -164,7 +228,7 @@ def test_editing_a_cited_source_invalidates(seeded, other_editor):
 
 
 def test_deleting_a_published_update_invalidates(seeded, other_editor):
-    published = make_published_update(Commitment.objects.get(slug="chandrayaan-5"), by=other_editor)
+    published = published_before_the_latest("Deleted.", other_editor)
     before = _generation()
     published.delete()
     assert _generation() > before

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from commitments.models import Commitment, CommitmentParty, Source, StatusUpdate
 from tests.factories import (
+    NOW,
     SUMMIT_DAY,
     make_analyst,
     make_commitment,
@@ -147,7 +148,7 @@ def test_overdue_means_deadline_passed_and_neither_achieved_nor_abandoned():
 
 
 def test_overdue_defaults_to_today_and_agrees_with_is_overdue():
-    today = timezone.localdate()
+    today = NOW.date()  # not this module's TODAY: the clock's
     late = make_commitment(
         announced_on=today - 10 * ONE_DAY, deadline=today - ONE_DAY, deadline_precision="day"
     )

@@ -13,6 +13,7 @@ from commitments import standing
 from commitments.models import Commitment, StatusUpdate
 from tests.factories import (
     SUMMIT_DAY,
+    TODAY,
     make_commitment,
     make_editor,
     make_published_update,
@@ -173,7 +174,7 @@ def test_an_update_without_author_may_be_published_by_any_editor(editor):
 
 def test_publish_refuses_an_as_of_in_the_future(analyst, editor):
     # Written straight to the database: clean() would refuse the date already.
-    update = make_submitted_update(author=analyst, as_of=timezone.localdate() + ONE_DAY)
+    update = make_submitted_update(author=analyst, as_of=TODAY + ONE_DAY)
     with pytest.raises(ValidationError) as excinfo:
         update.publish(editor)
     assert "An update dated in the future cannot be published." in message_of(excinfo)
@@ -181,7 +182,7 @@ def test_publish_refuses_an_as_of_in_the_future(analyst, editor):
 
 
 def test_publish_accepts_an_as_of_of_today(editor):
-    update = make_submitted_update(as_of=timezone.localdate())
+    update = make_submitted_update(as_of=TODAY)
     update.publish(editor)
     assert fresh(update).state == State.PUBLISHED
 

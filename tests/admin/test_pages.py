@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
 
 from commitments.models import Commitment
@@ -11,11 +10,6 @@ from tests.factories import make_commitment, make_published_update
 REGISTERED = sorted(
     (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
 )
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("loaddata", "india_japan_2025", verbosity=0)
 
 
 def first_object_pk(app_label, model_name, superuser):

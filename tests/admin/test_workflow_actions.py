@@ -10,6 +10,7 @@ from django.urls import reverse
 from commitments.models import Commitment, StatusUpdate
 from tests.factories import (
     SUMMIT_DAY,
+    TODAY,
     make_commitment,
     make_published_update,
     make_sector,
@@ -132,7 +133,7 @@ def test_an_update_added_in_the_admin_is_a_draft_by_its_author(client, editor):
 def test_a_future_update_is_refused_with_a_message(client, editor):
     commitment = make_commitment()
     client.force_login(editor)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    tomorrow = TODAY + datetime.timedelta(days=1)
     response = client.post(
         reverse("admin:commitments_statusupdate_add"),
         {

@@ -22,6 +22,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture
+def fixed_clock():
+    """The real clock here: the live server answers a real Chromium on the real clock, which
+    would drop session cookies set to expire two weeks after NOW once that date is past."""
+    return None
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -1,7 +1,6 @@
 """An analyst logs and submits an update; an editor publishes it; the public sees it."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.test_public_journey import assert_accessible
@@ -23,8 +22,7 @@ def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_log_submit_publish(page, live_server):
-    call_command("loaddata", "india_japan_2025", verbosity=0)
+def test_log_submit_publish(page, live_server, seeded):
     make_analyst("asha")
     make_editor("erin")
     site = live_server.url

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from commitments.models import Commitment
@@ -40,8 +39,7 @@ def open_filters(page):
 
 
 @pytest.fixture
-def site(live_server):
-    call_command("loaddata", "india_japan_2025", verbosity=0)
+def site(live_server, seeded):
     chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
     make_published_update(
         chandrayaan,

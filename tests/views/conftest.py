@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 
 from commitments.models import CommitmentParty
 from tests.factories import (
@@ -12,11 +11,6 @@ from tests.factories import (
     make_published_update,
     make_sector,
 )
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("loaddata", "india_japan_2025", verbosity=0)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.management import call_command
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
@@ -17,8 +16,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
 @pytest.fixture
-def seeded_db(db):
-    call_command("loaddata", "india_japan_2025", verbosity=0)
+def seeded_db(seeded):
     # Schemathesis calls the WSGI application itself, whose request signals would close the
     # test's database connection (and its transaction) after each request; the test client
     # keeps it open the same way.

@@ -1,5 +1,6 @@
 """The public pages on the real seed data: what a reader sees, and what they never see."""
 
+import datetime
 import io
 
 import openpyxl
@@ -7,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.models import Commitment
-from tests.factories import make_commitment, make_published_update, make_source, make_update
+from tests.factories import TODAY, make_commitment, make_published_update, make_source, make_update
 
 
 def test_dashboard_counts_and_links(client, seeded):
@@ -26,11 +27,7 @@ def test_dashboard_counts_and_links(client, seeded):
 
 
 def test_dashboard_lists_overdue_and_upcoming(client, db):
-    import datetime
-
-    from django.utils import timezone
-
-    today = timezone.localdate()
+    today = TODAY
     past = make_commitment(
         title="Missed pledge",
         announced_on=today - datetime.timedelta(days=400),

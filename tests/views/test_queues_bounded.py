@@ -6,10 +6,9 @@ import itertools
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from commitments.models import Commitment, Source, StatusUpdate
-from tests.factories import make_commitment, make_sector, make_source
+from tests.factories import NOW, TODAY, make_commitment, make_sector, make_source
 
 State = StatusUpdate.State
 REVIEW = reverse("commitments:review")
@@ -24,7 +23,7 @@ def bulk_updates(n, *, state, author, commitments=None, sources=None, **fields):
         make_commitment(target_value=100, target_unit="count") for _ in range(3)
     ]
     batch = next(_batch)
-    start = timezone.now() - datetime.timedelta(days=10)
+    start = NOW - datetime.timedelta(days=10)
     extra = {
         State.SUBMITTED: {},
         State.REJECTED: {"review_comment": "Cite the source.", "reviewed_at": start},
@@ -57,7 +56,7 @@ def bulk_updates(n, *, state, author, commitments=None, sources=None, **fields):
 
 def bulk_commitments(n, *, public=True, last_update_days_ago=400, deadline_in_days=None):
     """n commitments (public with one old published update, or not yet public)."""
-    today = timezone.localdate()
+    today = TODAY
     batch = next(_batch)
     sector = make_sector()
     deadline = today + datetime.timedelta(days=deadline_in_days) if deadline_in_days else None
@@ -82,8 +81,8 @@ def bulk_commitments(n, *, public=True, last_update_days_ago=400, deadline_in_da
                 as_of=as_of,
                 status=StatusUpdate.Status.IN_PROGRESS,
                 summary="Old news.",
-                submitted_at=timezone.now(),
-                reviewed_at=timezone.now(),
+                submitted_at=NOW,
+                reviewed_at=NOW,
             )
             for commitment in commitments
         )
