@@ -251,7 +251,7 @@ class ReportForm(forms.Form):
     FORMATS = ["html", "pdf", "xlsx", "csv", "json"]
 
     def __init__(self, *args, **kwargs):
-        from commitments.models import Party, Sector
+        from commitments.models import Event, Party, Sector
 
         super().__init__(*args, **kwargs)
         date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -278,6 +278,14 @@ class ReportForm(forms.Form):
             to_field_name="slug",
             required=False,
             empty_label="All parties",
+        )
+        self.fields["event"] = forms.ModelChoiceField(
+            Event.objects.filter(commitments__latest_update__isnull=False)
+            .distinct()
+            .order_by("-starts_on", "name"),
+            to_field_name="slug",
+            required=False,
+            empty_label="All events",
         )
 
     def clean(self):

@@ -7,10 +7,12 @@ from decimal import Decimal
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from commitments import standing
 from commitments.exports import neutralise, plain_value
+from commitments.models import UpdateStatus
 from commitments.reports import Report
 
 UPDATE_COLUMNS = [
@@ -26,18 +28,18 @@ UPDATE_COLUMNS = [
 
 
 def update_rows(report: Report):
-    for change in report.changes:
-        update = change.update
-        commitment = update.commitment
+    """Every update dated in the period (the spreadsheet's rows), streamed."""
+    labels = dict(UpdateStatus.choices)
+    for commitment, as_of, previous, status, progress, summary, sources in report.every_change():
         yield [
             commitment.title,
-            update.as_of,
-            change.previous_status and dict(update.Status.choices)[change.previous_status],
-            update.get_status_display(),
-            update.progress_value,
+            as_of,
+            labels.get(previous, ""),
+            labels[status],
+            progress,
             commitment.unit_label,
-            update.summary,
-            " | ".join(source.title for source in update.sources.all()),
+            summary,
+            " | ".join(sources),
         ]
 
 
@@ -69,15 +71,19 @@ def render_pdf(report: Report, context: dict | None = None) -> bytes:
 
 
 def render_xlsx(report: Report) -> bytes:
-    workbook = Workbook()
+    """Every commitment and every update of the period, written in constant memory
+    (openpyxl's write-only mode: rows go to the file as they come)."""
+    workbook = Workbook(write_only=True)
     bold = Font(bold=True)
 
     def sheet(title, header, rows, first=False):
-        worksheet = workbook.active if first else workbook.create_sheet()
-        worksheet.title = title
-        worksheet.append(header)
-        for cell in worksheet[1]:
+        worksheet = workbook.create_sheet(title)
+        heading = []
+        for value in header:
+            cell = WriteOnlyCell(worksheet, value=value)
             cell.font = bold
+            heading.append(cell)
+        worksheet.append(heading)
         for row in rows:
             worksheet.append([_cell(value) for value in row])
         worksheet.freeze_panes = "A2"
@@ -115,10 +121,10 @@ def render_xlsx(report: Report) -> bytes:
     sheet(
         "Sources",
         ["Title", "Publisher", "Published", "URL", "Archive URL", "Kind"],
-        [
+        (
             (s.title, s.publisher, s.published_on, s.url, s.archive_url, s.get_kind_display())
-            for s in report.sources
-        ],
+            for s in report.every_source()
+        ),
     )
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -168,7 +174,7 @@ def render_json(report: Report) -> str:
                 "url": s.url,
                 "published_on": s.published_on,
             }
-            for s in report.sources
+            for s in report.every_source()
         ],
     }
     return json.dumps(data, default=_json_default, ensure_ascii=False, indent=2)

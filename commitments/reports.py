@@ -1,28 +1,49 @@
-"""Progress reports for a period: what stood where at the start and the end, what changed,
-targets and pace, overdue commitments and every source cited.
+"""Progress reports for a period: a briefing, not a dump.
 
-"As of" a date means from the dated, published updates whose as-of date is on or before it
-(the latest by as-of date, then by publication time). Built in a fixed number of queries.
+The report reads what stood where *at the start* (as it stood at the end of the day before the
+period begins) and *at the end* (at the end of its last day), from the dated, published
+updates (commitments/standing.py, as the as-of pages). It says what changed, which targets are
+on pace, what fell overdue and which sources were cited.
+
+Its cost is bounded by the number of commitments, never by the number of updates: the page
+and the PDF show at most a few updates per commitment, a few commitments per sector and a
+capped list of sources, each with "and N more in the spreadsheet"; the spreadsheet (XLSX,
+CSV, JSON) streams every update of the period (`Report.every_change()`).
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import batched
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 
 from commitments import standing
 from commitments.badges import COLOURS as STATUS_COLOURS
 from commitments.models import (
     CLOSED_STATUSES,
+    NEWEST_FIRST,
+    OLDEST_FIRST,
     Commitment,
     CommitmentParty,
     Source,
     StatusUpdate,
     UpdateStatus,
+    thin_points,
 )
-from commitments.progress import Point, compute_pace_for, project_completion
+from commitments.progress import Pace, Point, compute_pace_for, project_completion
+
+# What the page and the PDF show at most; the spreadsheet has everything.
+UPDATES_PER_COMMITMENT = 3
+CHANGED_COMMITMENTS_SHOWN = 40
+COMMITMENTS_PER_SECTOR = 12
+TARGETS_SHOWN = 30
+SOURCES_SHOWN = 60
+HIGHLIGHTS = 7
+EXPORT_BATCH = 2000  # updates a query of sources, in the spreadsheet
 
 
 @dataclass
@@ -46,6 +67,7 @@ class TargetRow:
     percent: Decimal | None
     pace: object
     projection: object
+    start_percent: Decimal | None = None
 
 
 @dataclass
@@ -59,26 +81,60 @@ class Change:
 
 
 @dataclass
+class CommitmentChanges:
+    """A commitment's updates in the period: the newest few, and how many there were."""
+
+    commitment: Commitment
+    changes: list[Change]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.changes)
+
+
+@dataclass
+class SectorSection:
+    sector: object
+    commitments: list[Commitment]  # the ones to read first, at most COMMITMENTS_PER_SECTOR
+    total: int
+    counts: list[tuple[UpdateStatus, int]]
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.commitments)
+
+
+@dataclass
 class Report:
     start: datetime.date
     end: datetime.date
     sector: object = None
     party: object = None
+    event: object = None
     commitments: list[Commitment] = field(default_factory=list)
     at_start: dict[int, Standing] = field(default_factory=dict)
     at_end: dict[int, Standing] = field(default_factory=dict)
-    changes: list[Change] = field(default_factory=list)
+    update_count: int = 0  # published updates dated in the period
+    updates_by_commitment: dict[int, int] = field(default_factory=dict)
+    changed: list[CommitmentChanges] = field(default_factory=list)  # shown, at most a few
+    changed_total: int = 0  # commitments with an update in the period
     achieved: list[Commitment] = field(default_factory=list)
     newly_overdue: list[Commitment] = field(default_factory=list)
     overdue: list[Commitment] = field(default_factory=list)
-    targets: list[TargetRow] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
+    behind: list[Commitment] = field(default_factory=list)
+    stale: list[Commitment] = field(default_factory=list)
+    announced: list[Commitment] = field(default_factory=list)  # announced in the period
+    targets: list[TargetRow] = field(default_factory=list)  # every measurable one
+    sources: list[Source] = field(default_factory=list)  # shown, at most SOURCES_SHOWN
+    sources_total: int = 0
+    sections: list[SectorSection] = field(default_factory=list)
+    events: list = field(default_factory=list)
+    parties_total: int = 0
+    highlights: list[str] = field(default_factory=list)
 
     def counts(self, standings: dict[int, Standing]) -> list[tuple[UpdateStatus, int]]:
-        tally = defaultdict(int)
-        for then in standings.values():
-            if then.status:
-                tally[then.status] += 1
+        tally = Counter(then.status for then in standings.values() if then.status)
         return [(status, tally[status.value]) for status in UpdateStatus]
 
     @property
@@ -98,14 +154,121 @@ class Report:
         ]
 
     @property
+    def status_chart(self) -> dict:
+        """The summary's bar chart, laid out: a row per status (start and end bars, the
+        counts), and an axis with ticks at 0, the middle and the largest count."""
+        rows = self.summary
+        largest = max([r["start"] for r in rows] + [r["end"] for r in rows] + [1])
+        width, left, step = 240, 155, 26
+        scale = width / largest
+        bars = [
+            {
+                "y": i * step,
+                "label": row["status"].label,
+                "colour": row["colour"],
+                "start": row["start"],
+                "end": row["end"],
+                "start_width": round(row["start"] * scale, 1),
+                "end_width": round(row["end"] * scale, 1),
+                "value_x": round(left + 5 + max(row["start"], row["end"]) * scale, 1),
+            }
+            for i, row in enumerate(rows)
+        ]
+        ticks = sorted({0, largest // 2, largest})
+        return {
+            "bars": bars,
+            "ticks": [{"x": round(left + t * scale, 1), "value": t} for t in ticks],
+            "axis_y": len(rows) * step,
+            "height": (len(rows) + 1) * step + 4,
+            "left": left,
+            "right": left + width,
+        }
+
+    @property
     def target_rows(self) -> dict[int, TargetRow]:
         return {row.commitment.pk: row for row in self.targets}
 
     @property
+    def targets_shown(self) -> list[TargetRow]:
+        """The targets to read first: behind pace, then the least advanced."""
+
+        def key(row):
+            behind = row.pace == Pace.BEHIND
+            percent = row.percent if row.percent is not None else Decimal(10**9)
+            return (not behind, percent, row.commitment.title)
+
+        return sorted(self.targets, key=key)[:TARGETS_SHOWN]
+
+    @property
+    def targets_more(self) -> int:
+        return len(self.targets) - len(self.targets_shown)
+
+    @property
+    def changed_more(self) -> int:
+        return self.changed_total - len(self.changed)
+
+    @property
+    def sources_more(self) -> int:
+        return self.sources_total - len(self.sources)
+
+    @property
+    def scope_label(self) -> str:
+        return " · ".join(str(x) for x in (self.sector, self.party, self.event) if x)
+
+    @property
     def title(self) -> str:
-        scope = " · ".join(str(x) for x in (self.sector, self.party) if x)
         period = f"{self.start:%d %B %Y} to {self.end:%d %B %Y}"
+        scope = self.scope_label
         return f"Progress report, {period}" + (f" · {scope}" if scope else "")
+
+    @property
+    def day_before(self) -> datetime.date:
+        return self.start - datetime.timedelta(days=1)
+
+    @property
+    def changes(self) -> list[Change]:
+        """The updates shown, newest first within each commitment."""
+        return [change for group in self.changed for change in group.changes]
+
+    def cited_sources(self):
+        """Sources cited by the published updates of the report's commitments up to its end,
+        each once, by title."""
+        updates = StatusUpdate.objects.published().filter(
+            commitment__in=[c.pk for c in self.commitments], as_of__lte=self.end
+        )
+        cited = StatusUpdate.sources.through.objects.filter(statusupdate__in=updates)
+        return Source.objects.filter(pk__in=cited.values("source_id")).order_by("title", "pk")
+
+    def every_source(self):
+        return self.cited_sources().iterator(chunk_size=2000)
+
+    def every_change(self):
+        """Every published update dated in the period as a plain row, oldest first by
+        commitment (title order), with the status before it: (commitment, as_of, status
+        before, status, progress value, summary, source titles). For the spreadsheet: plain
+        values, a query of sources per batch, memory flat however long the period."""
+        by_pk = {c.pk: c for c in self.commitments}
+        before = {pk: then.status for pk, then in self.at_start.items()}
+        updates = (
+            StatusUpdate.objects.published()
+            .filter(commitment__in=list(by_pk), as_of__gte=self.start, as_of__lte=self.end)
+            .order_by("commitment__title", "commitment_id", *OLDEST_FIRST)
+            .values_list("pk", "commitment_id", "as_of", "status", "progress_value", "summary")
+        )
+        for batch in batched(updates.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
+            cited = defaultdict(list)
+            through = StatusUpdate.sources.through.objects.filter(
+                statusupdate_id__in=[row[0] for row in batch]
+            )
+            for update_id, title in through.order_by("source__title", "source_id").values_list(
+                "statusupdate_id", "source__title"
+            ):
+                cited[update_id].append(title)
+            rows = standing.statuses_before(
+                batch, status=lambda row: row[3], commitment=lambda row: row[1], initial=before
+            )
+            for (pk, commitment_id, as_of, status, progress, summary), previous in rows:
+                yield (by_pk[commitment_id], as_of, previous, status, progress, summary, cited[pk])
 
 
 def standings_on(commitments, day) -> dict[int, Standing]:
@@ -118,77 +281,245 @@ def standings_on(commitments, day) -> dict[int, Standing]:
     }
 
 
-def build_report(start, end, sector=None, party=None) -> Report:
-    report = Report(start=start, end=end, sector=sector, party=party)
+def build_report(start, end, sector=None, party=None, event=None) -> Report:
+    report = Report(start=start, end=end, sector=sector, party=party, event=event)
     scope = Commitment.objects.public()
     if sector:
         scope = scope.filter(sector=sector)
     if party:
         scope = scope.filter(parties=party)
+    if event:
+        scope = scope.filter(event=event)
     commitments = list(
-        scope.select_related("sector")
+        scope.select_related("sector", "event")
         .prefetch_related(
             Prefetch(
                 "commitment_parties",
                 queryset=CommitmentParty.objects.select_related("party"),
             )
         )
-        .order_by("title")
+        .order_by("sector__position", "sector__name", "title")
     )
-    by_pk = {c.pk: c for c in commitments}
-    updates = list(
-        StatusUpdate.objects.published()
-        .filter(commitment__in=by_pk, as_of__lte=end)
-        .prefetch_related("sources")
-        .oldest_first()
-    )
-    for update in updates:
-        update.commitment = by_pk[update.commitment_id]
-    report.at_start = standings_on(commitments, start - datetime.timedelta(days=1))
+    report.at_start = standings_on(commitments, report.day_before)
     report.at_end = standings_on(commitments, end)
     report.commitments = [c for c in commitments if report.at_end[c.pk].status]
     for commitment in report.commitments:
         commitment.report_start = report.at_start[commitment.pk]
         commitment.report_end = report.at_end[commitment.pk]
+    in_report = {c.pk: c for c in report.commitments}
 
-    for update, previous_status in standing.statuses_before(updates):
-        if update.as_of >= start:
-            report.changes.append(Change(update, previous_status))
-    report.changes.reverse()  # newest first
+    events, parties = {}, set()
+    for commitment in report.commitments:
+        if commitment.event_id:
+            events[commitment.event_id] = commitment.event
+        parties.update(link.party_id for link in commitment.commitment_parties.all())
+    report.events = sorted(events.values(), key=lambda e: (e.starts_on, e.name))
+    report.parties_total = len(parties)
 
+    _classify(report)
+    _targets(report, in_report)
+    _changes(report, in_report)
+    _sources(report, in_report)
+    _sections(report)
+    report.highlights = highlights(report)
+    return report
+
+
+def _classify(report: Report) -> None:
+    stale_before = report.end - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
     for commitment in report.commitments:
         before, after = report.at_start[commitment.pk], report.at_end[commitment.pk]
         if after.status == UpdateStatus.ACHIEVED and before.status != UpdateStatus.ACHIEVED:
             report.achieved.append(commitment)
+        if report.start <= commitment.announced_on <= report.end:
+            report.announced.append(commitment)
         open_at_end = after.status not in CLOSED_STATUSES
-        if commitment.deadline and commitment.deadline < end and open_at_end:
+        if commitment.deadline and commitment.deadline < report.end and open_at_end:
             report.overdue.append(commitment)
-            if commitment.deadline >= start - datetime.timedelta(days=1):
+            if commitment.deadline >= report.day_before:
                 report.newly_overdue.append(commitment)
-        if commitment.target_value is not None:
-            points = [Point(commitment.announced_on, commitment.baseline_value or Decimal(0))]
-            points += [
-                Point(u.as_of, u.progress_value)
-                for u in updates
-                if u.commitment_id == commitment.pk and u.progress_value is not None
-            ]
-            progress = after.progress
-            report.targets.append(
-                TargetRow(
-                    commitment=commitment,
-                    progress=progress,
-                    percent=after.figures.progress_percent,
-                    pace=compute_pace_for(commitment, progress, end),
-                    projection=project_completion(points, commitment.target_value),
-                )
-            )
+        last = after.figures.last_update_on
+        if open_at_end and last is not None and last < stale_before:
+            report.stale.append(commitment)
 
-    cited = {}
-    for update in updates:
-        for source in update.sources.all():
-            cited.setdefault(source.pk, source)
-    report.sources = sorted(cited.values(), key=lambda s: (s.title.lower(), s.pk))
-    return report
+
+def _targets(report: Report, in_report: dict) -> None:
+    measurable = [c for c in report.commitments if c.target_value is not None]
+    points = defaultdict(list)
+    rows = (
+        StatusUpdate.objects.published()
+        .filter(commitment__in=[c.pk for c in measurable], as_of__lte=report.end)
+        .exclude(progress_value=None)
+        .order_by("commitment_id", *OLDEST_FIRST)
+        .values_list("commitment_id", "as_of", "progress_value")
+    )
+    for commitment_id, day, value in rows.iterator(chunk_size=5000):
+        points[commitment_id].append(Point(day, value))
+    for commitment in report.commitments:
+        commitment.report_target = None
+    for commitment in measurable:
+        after = report.at_end[commitment.pk]
+        start = [Point(commitment.announced_on, commitment.baseline_value or Decimal(0))]
+        pace = compute_pace_for(commitment, after.progress, report.end)
+        commitment.report_target = TargetRow(
+            commitment=commitment,
+            progress=after.progress,
+            percent=after.figures.progress_percent,
+            pace=pace,
+            # The same thinned points as the detail page's chart and projection.
+            projection=project_completion(
+                thin_points(start + points[commitment.pk]), commitment.target_value
+            ),
+            start_percent=report.at_start[commitment.pk].figures.progress_percent,
+        )
+        report.targets.append(commitment.report_target)
+        if pace == Pace.BEHIND:
+            report.behind.append(commitment)
+
+
+def _changes(report: Report, in_report: dict) -> None:
+    in_period = StatusUpdate.objects.published().filter(
+        commitment__in=list(in_report), as_of__gte=report.start, as_of__lte=report.end
+    )
+    report.updates_by_commitment = dict(
+        in_period.order_by().values_list("commitment").annotate(n=Count("pk"))
+    )
+    report.update_count = sum(report.updates_by_commitment.values())
+    report.changed_total = len(report.updates_by_commitment)
+    targets = report.target_rows
+
+    def weight(pk):
+        """Which commitments' changes to read first: a new status, then the largest move
+        towards the target, then the most updates."""
+        before, after = report.at_start[pk], report.at_end[pk]
+        row = targets.get(pk)
+        move = Decimal(0)
+        if row and row.percent is not None:
+            move = row.percent - (row.start_percent or Decimal(0))
+        return (before.status == after.status, -move, -report.updates_by_commitment[pk])
+
+    chosen = sorted(report.updates_by_commitment, key=weight)[:CHANGED_COMMITMENTS_SHOWN]
+    newest = (
+        in_period.filter(commitment__in=chosen)
+        .annotate(rank=Window(RowNumber(), partition_by=F("commitment_id"), order_by=NEWEST_FIRST))
+        .filter(rank__lte=UPDATES_PER_COMMITMENT + 1)  # one more: the status before
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("title")))
+    )
+    shown = defaultdict(list)
+    for update in newest:
+        update.commitment = in_report[update.commitment_id]
+        shown[update.commitment_id].append(update)
+    groups = []
+    for pk in chosen:
+        updates = sorted(shown[pk], key=lambda u: u.rank)  # newest first
+        changes = []
+        for i, update in enumerate(updates[:UPDATES_PER_COMMITMENT]):
+            older = updates[i + 1] if i + 1 < len(updates) else None
+            previous = older.status if older else report.at_start[pk].status
+            changes.append(Change(update, previous))
+        groups.append(CommitmentChanges(in_report[pk], changes, report.updates_by_commitment[pk]))
+    report.changed = sorted(groups, key=lambda g: _reading_order(g.commitment))
+
+
+def _reading_order(commitment):
+    return (commitment.sector.position, commitment.sector.name, commitment.title)
+
+
+def _sources(report: Report, in_report: dict) -> None:
+    cited = report.cited_sources()
+    report.sources_total = cited.count()
+    report.sources = list(cited[:SOURCES_SHOWN])
+
+
+def _sections(report: Report) -> None:
+    by_sector = defaultdict(list)
+    for commitment in report.commitments:
+        by_sector[commitment.sector_id].append(commitment)
+    notable = {
+        c.pk for c in [*report.achieved, *report.newly_overdue, *report.behind, *report.announced]
+    }
+    for commitments in by_sector.values():
+
+        def key(c):
+            changed = report.at_start[c.pk].status != report.at_end[c.pk].status
+            return (not changed, c.pk not in notable, c.title)
+
+        tally = Counter(report.at_end[c.pk].status for c in commitments)
+        report.sections.append(
+            SectorSection(
+                sector=commitments[0].sector,
+                commitments=sorted(commitments, key=key)[:COMMITMENTS_PER_SECTOR],
+                total=len(commitments),
+                counts=[(s, tally[s.value]) for s in UpdateStatus if tally[s.value]],
+            )
+        )
+    for section in report.sections:
+        section.commitments.sort(key=lambda c: c.title)
+
+
+def _names(commitments, limit=3) -> str:
+    names = [f"“{c.title}”" for c in commitments[:limit]]
+    more = len(commitments) - len(names)
+    text = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    return text + (f" and {more} more" if more else "")
+
+
+def _many(n: int, noun: str, verb=True) -> str:
+    """'1 commitment is', '3 commitments are' (or without the verb)."""
+    text = f"{n:,} {noun}{'' if n == 1 else 's'}"
+    return f"{text} {'is' if n == 1 else 'are'}" if verb else text
+
+
+def highlights(report: Report) -> list[str]:
+    """Three to seven sentences a reader needs first, worked out from the data."""
+    lines = []
+    if report.achieved:
+        lines.append(f"Achieved in the period: {_names(report.achieved)}.")
+    moves = sorted(
+        (
+            row
+            for row in report.targets
+            if row.percent is not None and row.percent != (row.start_percent or 0)
+        ),
+        key=lambda row: -(row.percent - (row.start_percent or 0)),
+    )
+    for row in moves[:2]:
+        before = standing.percent_shown(row.start_percent) or 0
+        after = standing.percent_shown(row.percent)
+        lines.append(f"“{row.commitment.title}” moved from {before} % to {after} % of its target.")
+    for status, verb in (
+        (UpdateStatus.DELAYED, "Delayed"),
+        (UpdateStatus.STALLED, "Stalled"),
+        (UpdateStatus.ABANDONED, "Abandoned"),
+    ):
+        turned = [
+            c
+            for c in report.commitments
+            if report.at_end[c.pk].status == status and report.at_start[c.pk].status != status
+        ]
+        if turned:
+            lines.append(f"{verb} in the period: {_names(turned)}.")
+    if report.newly_overdue:
+        lines.append(f"Fell overdue: {_names(report.newly_overdue)}.")
+    if report.behind:
+        lines.append(
+            f"{_many(len(report.behind), 'measurable commitment')} behind pace at the end."
+        )
+    if report.announced:
+        lines.append(
+            f"{_many(len(report.announced), 'commitment', verb=False)} announced in the period."
+        )
+    if len(lines) < 3:
+        lines.append(
+            f"{_many(report.update_count, 'update', verb=False)} dated in the period, about "
+            f"{_many(report.changed_total, 'commitment', verb=False)}."
+        )
+    if len(lines) < 3 and report.stale:
+        lines.append(
+            f"{_many(len(report.stale), 'open commitment', verb=False)} had no update for more "
+            f"than {settings.STALE_AFTER_DAYS} days."
+        )
+    return lines[:HIGHLIGHTS]
 
 
 def default_period(today: datetime.date, scope=None) -> tuple[datetime.date, datetime.date]:

@@ -195,11 +195,14 @@ def stored_standing(commitment) -> Standing:
     )
 
 
-def statuses_before(updates, status=lambda u: u.status, commitment=lambda u: u.commitment_id):
+def statuses_before(
+    updates, status=lambda u: u.status, commitment=lambda u: u.commitment_id, initial=None
+):
     """For updates in `oldest_first()` order, pairs of (update, the status before it): the
-    status of the previous update of the same commitment, "" for its first. The change log,
-    the reports and the timeline's "a → b" all read the status before from here."""
-    previous = {}
+    status of the previous update of the same commitment, "" for its first (or the status in
+    `initial`, by commitment, for a list that starts later). The change log and the reports
+    read the status before from here."""
+    previous = dict(initial or {})
     for update in updates:
         key = commitment(update)
         yield update, previous.get(key, "")

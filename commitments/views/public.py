@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
@@ -393,12 +393,26 @@ def progress_report(request):
     end = values.get("to") or default_to
     if start > end:
         start, end = default_from, default_to
-    report = build_report(start, end, values.get("sector"), values.get("party"))
+    report = build_report(
+        start, end, values.get("sector"), values.get("party"), values.get("event")
+    )
 
     output = request.GET.get("format", "html")
     stem = f"progress-report-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
+    # The report's lasting address: its period and scope, spelled out.
+    citable = {"from": start.isoformat(), "to": end.isoformat()}
+    for name in ("sector", "party", "event"):
+        if values.get(name):
+            citable[name] = values[name].slug
+    context = {
+        "generated": timezone.now(),
+        "site": request.get_host(),
+        "citable_url": request.build_absolute_uri(f"{request.path}?{urlencode(citable)}"),
+        "stale_days": settings.STALE_AFTER_DAYS,
+        "pace_tolerance": int(settings.PACE_TOLERANCE * 100),
+    }
     if output == "pdf":
-        body = render_pdf(report, {"generated": timezone.now(), "site": request.get_host()})
+        body = render_pdf(report, context)
     elif output == "xlsx":
         body = render_xlsx(report)
     elif output == "json":
@@ -414,12 +428,7 @@ def progress_report(request):
         return render(
             request,
             "reports/progress.html",
-            {
-                "form": form,
-                "report": report,
-                "downloads": downloads,
-                "generated": timezone.now(),
-            },
+            {"form": form, "report": report, "downloads": downloads, **context},
         )
     response = HttpResponse(body, content_type=REPORT_TYPES[output])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{output}"'

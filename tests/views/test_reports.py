@@ -49,7 +49,8 @@ def test_the_report_page(client, progress):
     assert [c.slug for c in report.achieved] == ["kansai-business-exchange-forum"]
     content = response.content.decode()
     for text in (
-        "Portfolio at the start and the end",
+        "Summary",
+        "Highlights",
         "What changed in the period",
         "Announced → In progress",
         "Behind pace",

@@ -2,6 +2,7 @@ import datetime
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from commitments.exports import csv_chunks
 from commitments.models import Party, Sector
@@ -47,11 +48,11 @@ class Command(BaseCommand):
         self.stderr.write(f"Building the report for {start} to {end}…")
         report = build_report(start, end, sector_obj, party_obj)
         self.stderr.write(
-            f"{len(report.commitments)} commitments, {len(report.changes)} updates in the "
-            f"period, {len(report.sources)} sources. Writing {format.upper()}…"
+            f"{len(report.commitments)} commitments, {report.update_count} updates in the "
+            f"period, {report.sources_total} sources. Writing {format.upper()}…"
         )
         if format == "pdf":
-            data = render_pdf(report)
+            data = render_pdf(report, {"generated": timezone.now()})
         elif format == "xlsx":
             data = render_xlsx(report)
         elif format == "json":
