@@ -1,4 +1,4 @@
-"""The benchmark behind `bench/run` (see README, "Benchmark").
+"""The benchmark behind `bench/run` (README, "Benchmark"; the diary: docs/benchmarks.md).
 
 1. Generates the sample portfolio (1,000 commitments, 20,000 updates, seed 1) in its own
    database: PostgreSQL when one answers on 127.0.0.1:5432, SQLite otherwise. Then, always the
@@ -13,7 +13,8 @@
 4. On PostgreSQL, the load test (`bench/load.py`): 20 clients for 30 s, half reading public
    pages, half analysts submitting updates; every submission is counted afterwards.
 
-It prints a table and checks the targets the README states; it exits non-zero if one is missed.
+It prints its tables and checks the targets (docs/benchmarks.md, "Targets"); it exits non-zero
+if one is missed.
 """
 
 import argparse
@@ -47,7 +48,7 @@ SUBMITTED_UPDATES = 2000
 # Enough updates that more than 100,000 of them are published.
 CSV_DATA = {"commitments": 1000, "updates": 120000, "seed": 2}
 
-# Targets (README, "Benchmark"): public pages at least as fast as the admin changelist
+# Targets (docs/benchmarks.md): public pages at least as fast as the admin changelist
 # uncached, warm-cache pages at least half the trivial view, the CSV export at least
 # 100,000 rows/s with less than 50 MB of peak memory growth.
 WARM_SHARE_OF_TRIVIAL = 0.5
