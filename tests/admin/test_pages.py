@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from commitments.models import Commitment
+from commitments.models import Commitment, StatusUpdate
 from tests.factories import make_commitment, make_published_update
 
 REGISTERED = sorted(
@@ -140,3 +140,17 @@ def test_commitment_changelist_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.context["cl"].result_count == Commitment.objects.count()
+
+
+@pytest.mark.django_db
+def test_update_changelist_checkbox_is_djangos_own(client, editor):
+    """The update changelist writes its row checkboxes directly (for speed): the HTML is what
+    Django's widget renders, so the admin's action script finds them as before."""
+    update = make_published_update(make_commitment(title='Ports & "harbours" <2030>'))
+    model_admin = admin.site._registry[StatusUpdate]
+    assert model_admin.action_checkbox(update) == admin.ModelAdmin.action_checkbox(
+        model_admin, update
+    )
+    client.force_login(editor)
+    response = client.get(reverse("admin:commitments_statusupdate_changelist"))
+    assert model_admin.action_checkbox(update) in response.content.decode()
