@@ -15,6 +15,7 @@ import argparse
 import datetime
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -406,6 +407,26 @@ def take_pictures(site: str, ids: dict) -> None:
         browser.close()
 
 
+def report_picture(site: str) -> None:
+    """The first page of the briefing PDF as a PNG (poppler's pdftoppm), as a reader sees it."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        print("  report-first-page.png skipped: pdftoppm not found (apt-get install poppler-utils)")
+        return
+    with urllib.request.urlopen(f"{site}/reports/progress/?format=pdf", timeout=120) as answer:
+        pdf = answer.read()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report.pdf"
+        path.write_bytes(pdf)
+        stem = Path(tmp) / "page"
+        subprocess.run(
+            [pdftoppm, "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", path, stem],
+            check=True,
+        )
+        shutil.copy(stem.with_suffix(".png"), OUT / "report-first-page.png")
+    print("  report-first-page.png")
+
+
 @contextmanager
 def demo_site():
     """Build the throwaway database, tell the story, serve it; yield (site URL, story ids)
@@ -468,6 +489,7 @@ def main() -> None:
     with demo_site() as (site, ids):
         print(f"Writing {OUT.relative_to(ROOT)}/:")
         take_pictures(site, ids)
+        report_picture(site)
     print(f"Done in {time.monotonic() - started:.0f} s.")
 
 

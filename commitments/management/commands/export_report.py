@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from commitments.exports import csv_chunks
-from commitments.models import Party, Sector
+from commitments.models import Event, Party, Sector
 from commitments.report_outputs import (
     UPDATE_COLUMNS,
     render_json,
@@ -35,8 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="the file to write, or - for stdout")
         parser.add_argument("--sector", help="a sector slug")
         parser.add_argument("--party", help="a party slug")
+        parser.add_argument("--event", help="an event slug")
 
-    def handle(self, *args, start, end, format, output, sector, party, **options):
+    def handle(self, *args, start, end, format, output, sector, party, event, **options):
         start, end = iso_date(start), iso_date(end)
         if start > end:
             raise CommandError("--from must be on or before --to.")
@@ -44,9 +45,10 @@ class Command(BaseCommand):
             raise CommandError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}.")
         sector_obj = self._lookup(Sector, sector, "sector")
         party_obj = self._lookup(Party, party, "party")
+        event_obj = self._lookup(Event, event, "event")
 
         self.stderr.write(f"Building the report for {start} to {end}…")
-        report = build_report(start, end, sector_obj, party_obj)
+        report = build_report(start, end, sector_obj, party_obj, event_obj)
         self.stderr.write(
             f"{len(report.commitments)} commitments, {report.update_count} updates in the "
             f"period, {report.sources_total} sources. Writing {format.upper()}…"
