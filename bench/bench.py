@@ -18,6 +18,8 @@ if one is missed.
 """
 
 import argparse
+import datetime
+import io
 import json
 import os
 import platform
@@ -54,6 +56,12 @@ CSV_DATA = {"commitments": 1000, "updates": 120000, "seed": 2}
 WARM_SHARE_OF_TRIVIAL = 0.5
 CSV_ROWS_PER_SECOND = 100_000
 CSV_MEMORY_GROWTH_MB = 50
+# Issue 13, on the CSV data set (more than 100,000 published updates), uncached, one worker:
+# a month and the whole period, the page within 1 s, the PDF and the XLSX (every update of
+# the period) within 10 s, the PDF at most 60 pages, the worker's memory growing ≤ 100 MB.
+REPORT_SECONDS = {"html": 1.0, "pdf": 10.0, "xlsx": 10.0}
+REPORT_PDF_PAGES = 60
+REPORT_MEMORY_GROWTH_MB = 100
 # Issue 12, all uncached ("cold"): the 1,000-update detail page at least 0.8 of the 20-update
 # one; the review queue, the change log and the admin changelist of updates at least 0.8 of
 # the commitments list; the list at least 1.5 times its throughput before that work.
@@ -100,6 +108,7 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL runs")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-csv", action="store_true")
+    parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--load-seconds", type=int, default=30)
     parser.add_argument("--load-clients", type=int, default=20)
@@ -148,6 +157,17 @@ def main() -> int:
             missed.append(f"CSV export {rate:,.0f} rows/s < {CSV_ROWS_PER_SECOND:,}")
         if growth_mb >= CSV_MEMORY_GROWTH_MB:
             missed.append(f"CSV export memory grew {growth_mb:.1f} MB ≥ {CSV_MEMORY_GROWTH_MB}")
+
+    if not args.skip_reports:
+        if args.skip_csv:
+            csv_database = _database("tracker_bench_csv", "bench_csv.sqlite3", postgres)
+            _generate(csv_database, CSV_DATA)
+        env = {**_server_env(csv_database, redis_url, static_root, 0), "WEB_CONCURRENCY": "1"}
+        with gunicorn(env) as port:
+            measured = _measure_reports(port)
+        print("\nProgress reports (uncached, one worker):")
+        print(_report_table(measured))
+        missed += _check_reports(measured)
 
     if not args.skip_load:
         if not postgres:
@@ -636,6 +656,74 @@ def _measure_csv(port: int) -> tuple[int, float, float]:
     seconds = time.monotonic() - started
     growth_kb = max(_memory_kb(worker, "VmHWM") - before, 0)
     return rows, seconds, growth_kb / 1024
+
+
+def _measure_reports(port: int) -> list[dict]:
+    """Each report of a month and of the whole period, in each format: seconds, size, the
+    PDF's pages, and the worker's peak memory growth over the run."""
+    from pypdf import PdfReader
+
+    today = datetime.date.today()
+    month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    periods = {
+        f"{month_end:%B %Y}": f"from={month_end.replace(day=1)}&to={month_end}",
+        "whole period": "",
+    }
+    _request(port, "/")
+    (worker,) = _worker_pids(gunicorn.master_pid)
+    with suppress(OSError):
+        Path(f"/proc/{worker}/clear_refs").write_text("5")
+    before = _memory_kb(worker, "VmRSS")
+    measured = []
+    for label, query in periods.items():
+        for output in ("html", "pdf", "xlsx"):
+            path = f"/reports/progress/?{query}&format={output}".replace("?&", "?")
+            started = time.monotonic()
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"}
+            )
+            with urllib.request.urlopen(request, timeout=600) as response:
+                body = response.read()
+            seconds = time.monotonic() - started
+            pages = len(PdfReader(io.BytesIO(body)).pages) if output == "pdf" else None
+            measured.append(
+                {"period": label, "format": output, "seconds": seconds, "kb": len(body) / 1024,
+                 "pages": pages}
+            )  # fmt: skip
+    growth = max(_memory_kb(worker, "VmHWM") - before, 0) / 1024
+    for row in measured:
+        row["growth_mb"] = growth
+    return measured
+
+
+def _report_table(measured: list[dict]) -> str:
+    lines = ["| report | format | time | size | pages |", "|---|---|--:|--:|--:|"]
+    for row in measured:
+        pages = row["pages"] if row["pages"] is not None else ""
+        lines.append(
+            f"| {row['period']} | {row['format'].upper()} | {row['seconds']:.2f} s "
+            f"| {row['kb']:,.0f} KB | {pages} |"
+        )
+    if measured:
+        lines.append(f"\nThe worker's peak memory grew {measured[0]['growth_mb']:.1f} MB.")
+    return "\n".join(lines)
+
+
+def _check_reports(measured: list[dict]) -> list[str]:
+    missed = []
+    for row in measured:
+        limit = REPORT_SECONDS[row["format"]]
+        if row["seconds"] > limit:
+            missed.append(
+                f"report {row['period']} {row['format'].upper()} {row['seconds']:.1f} s > {limit} s"
+            )
+        if row["pages"] is not None and row["pages"] > REPORT_PDF_PAGES:
+            missed.append(f"report {row['period']} PDF {row['pages']} pages > {REPORT_PDF_PAGES}")
+    if measured and measured[0]["growth_mb"] > REPORT_MEMORY_GROWTH_MB:
+        missed.append(
+            f"reports: memory grew {measured[0]['growth_mb']:.0f} MB > {REPORT_MEMORY_GROWTH_MB}"
+        )
+    return missed
 
 
 # --- reporting -----------------------------------------------------------------------------
