@@ -262,9 +262,9 @@ class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     def deadline_display(self, obj):
         return obj.deadline_label or "—"
 
-    @admin.display(description="last update", ordering="latest_update__as_of")
+    @admin.display(description="last update", ordering="last_update_on")
     def last_update(self, obj):
-        return obj.latest_update.as_of if obj.latest_update else "—"
+        return obj.last_update_on or "—"
 
     @admin.display(description="current status")
     def current_status_display(self, obj):

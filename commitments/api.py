@@ -170,7 +170,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     overdue = serializers.BooleanField(source="is_overdue")
     deadline_label = serializers.CharField()
     target = serializers.SerializerMethodField()
-    last_update = serializers.DateField(source="latest_update.as_of")
+    last_update = serializers.DateField(source="last_update_on")
     url = serializers.SerializerMethodField()
 
     class Meta:

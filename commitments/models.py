@@ -517,9 +517,10 @@ class StatusUpdate(models.Model):
             models.Index(fields=["state", "submitted_at"], name="update_review_queue_idx"),
             # The feeds and the dashboard's recent updates: newest publications first.
             models.Index(fields=["state", "-reviewed_at", "-id"], name="update_recent_idx"),
-            # The admin changelist filtered by state, in its default order (Meta.ordering).
-            # Not (as_of, id) alone: PostgreSQL then walks it for "stale" lists (ordered by
-            # the latest update's as_of, LIMIT 10) and visits every update (241 ms vs 8 ms).
+            # The admin changelist in its default order (Meta.ordering), unfiltered and
+            # filtered by state. (The stale lists read the commitment's stored
+            # last_update_on, so PostgreSQL has no reason to walk this one for them.)
+            models.Index(fields=["-as_of", "-id"], name="update_as_of_idx"),
             models.Index(fields=["state", "-as_of", "-id"], name="update_state_as_of_idx"),
             # The workspace: one author's updates in one state, most recently changed first.
             models.Index(
@@ -882,6 +883,7 @@ PACE_FIELDS = (
     "baseline_value",
     "current_status",
     "latest_update",
+    "last_update_on",
     "own_progress",
     "effective_progress",
     "progress_percent",
@@ -931,7 +933,7 @@ class CommitmentQuerySet(models.QuerySet):
         return "status_then" if "status_then" in self.query.annotations else "current_status"
 
     def _last_update_field(self) -> str:
-        return "as_of_then" if "as_of_then" in self.query.annotations else "latest_update__as_of"
+        return "as_of_then" if "as_of_then" in self.query.annotations else "last_update_on"
 
     def progress_sort_field(self) -> str:
         """What orders by percent complete: the stored percent, or the day's."""
@@ -1154,6 +1156,13 @@ class Commitment(models.Model):
         related_name="+",
         help_text="The latest published update, which sets the current status.",
     )
+    last_update_on = models.DateField(
+        "last update",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The as-of date of its latest published update.",
+    )
     own_progress = models.DecimalField(
         max_digits=24,
         decimal_places=4,
@@ -1186,7 +1195,7 @@ class Commitment(models.Model):
 
     # The stored standing is derived, not edited: the history keeps what people changed.
     history = HistoricalRecords(
-        excluded_fields=["own_progress", "effective_progress", "progress_percent"]
+        excluded_fields=["last_update_on", "own_progress", "effective_progress", "progress_percent"]
     )
     objects = CommitmentQuerySet.as_manager()
 
@@ -1198,8 +1207,9 @@ class Commitment(models.Model):
             models.Index(fields=["deadline"], name="commitment_deadline_idx"),
             # The admin changelist's default order.
             models.Index(fields=["title"], name="commitment_title_idx"),
-            # The list sorted by progress.
+            # The list sorted by progress, and the stale list.
             models.Index(fields=["progress_percent", "title"], name="commitment_percent_idx"),
+            models.Index(fields=["last_update_on", "title"], name="commitment_last_update_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1273,6 +1283,7 @@ class Commitment(models.Model):
     # by saving a form loaded earlier.
     STANDING_FIELDS = (
         "latest_update",
+        "last_update_on",
         "current_status",
         "own_progress",
         "effective_progress",
@@ -1335,13 +1346,6 @@ class Commitment(models.Model):
     def reference_day(self) -> datetime.date:
         """Today, or the day an as-of view looks at (`standing_on()`)."""
         return getattr(self, "standing_day", None) or timezone.localdate()
-
-    @property
-    def last_update_on(self) -> datetime.date | None:
-        as_of_then = getattr(self, "as_of_then", None)
-        if as_of_then is not None:
-            return as_of_then
-        return self.latest_update.as_of if self.latest_update_id else None
 
     @property
     def is_overdue(self) -> bool:

@@ -20,7 +20,7 @@ serializer reads `commitment.progress_percent` the same way for today or for a p
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db import models, transaction
@@ -70,7 +70,7 @@ def percent_in_data(percent) -> Decimal | None:
 class Standing:
     status: str = ""
     latest_update_id: int | None = None
-    last_update_on: datetime.date | None = field(default=None, compare=False)  # latest's date
+    last_update_on: datetime.date | None = None  # the latest update's as-of date
     own_progress: Decimal | None = None
     effective_progress: Decimal | None = None
     progress_percent: Decimal | None = None
@@ -84,6 +84,7 @@ class Standing:
         return {
             "current_status": self.status,
             "latest_update_id": self.latest_update_id,
+            "last_update_on": self.last_update_on,
             "own_progress": self.own_progress,
             "effective_progress": self.effective_progress,
             "progress_percent": self.progress_percent,
@@ -188,7 +189,7 @@ def stored_standing(commitment) -> Standing:
     return Standing(
         status=commitment.current_status,
         latest_update_id=commitment.latest_update_id,
-        last_update_on=None,
+        last_update_on=commitment.last_update_on,
         own_progress=commitment.own_progress,
         effective_progress=commitment.effective_progress,
         progress_percent=commitment.progress_percent,
@@ -256,6 +257,7 @@ def _same(old: Standing, new: Standing) -> bool:
             for value in (
                 standing.status,
                 standing.latest_update_id,
+                standing.last_update_on,
                 standing.own_progress,
                 standing.effective_progress,
                 standing.progress_percent,

@@ -67,7 +67,7 @@ class CommitmentTable(tables.Table):
     deadline = tables.Column(empty_values=(), attrs=cell_attrs("Deadline"))
     last_update = tables.Column(
         verbose_name="Last update",
-        accessor="latest_update__as_of",
+        accessor="last_update_on",
         empty_values=(),
         attrs=cell_attrs("Last update"),
     )

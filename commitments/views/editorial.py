@@ -107,7 +107,7 @@ def _workspace_querysets(user, today) -> dict:
         **{key: own.filter(state=state) for key, (state, *_) in OWN_LISTS.items()},
         "overdue": public.overdue(today).order_by("deadline", "title", "pk"),
         "due_soon": public.upcoming(today, days=90).order_by("deadline", "title", "pk"),
-        "stale": public.stale(today).order_by("latest_update__as_of", "title", "pk"),
+        "stale": public.stale(today).order_by("last_update_on", "title", "pk"),
         "unpublished": Commitment.objects.filter(latest_update__isnull=True).order_by(
             "title", "pk"
         ),

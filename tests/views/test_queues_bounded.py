@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.urls import reverse
 
+from commitments import standing
 from commitments.models import Commitment, Source, StatusUpdate
 from tests.factories import NOW, TODAY, make_commitment, make_sector, make_source
 
@@ -74,7 +75,7 @@ def bulk_commitments(n, *, public=True, last_update_days_ago=400, deadline_in_da
     )
     if public:
         as_of = today - datetime.timedelta(days=last_update_days_ago)
-        updates = StatusUpdate.objects.bulk_create(
+        StatusUpdate.objects.bulk_create(
             StatusUpdate(
                 commitment=commitment,
                 state=State.PUBLISHED,
@@ -86,10 +87,7 @@ def bulk_commitments(n, *, public=True, last_update_days_ago=400, deadline_in_da
             )
             for commitment in commitments
         )
-        for commitment, update in zip(commitments, updates, strict=True):
-            commitment.latest_update = update
-            commitment.current_status = update.status
-        Commitment.objects.bulk_update(commitments, ["latest_update", "current_status"])
+        standing.refresh(*[commitment.pk for commitment in commitments])
     return commitments
 
 
