@@ -23,7 +23,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import (
     Case,
     F,
@@ -291,6 +291,15 @@ def refresh_all(batch_size: int = 2000) -> tuple[int, int]:
 
 def after_migrate(sender, plan=None, **kwargs):
     """`migrate` leaves every standing right: after it applies a migration of this app (a
-    new stored figure starts empty), it recomputes them all. Not on a flush (no plan)."""
-    if plan and any(migration.app_label == sender.label for migration, _ in plan):
-        refresh_all()
+    new stored figure starts empty), it recomputes them all. Not on a flush (no plan), not
+    when migrating backwards, and not when stopping at an older migration whose tables lack
+    a stored figure (`refresh_standings` after the full migrate does it then)."""
+    if not plan or any(backwards for _, backwards in plan):
+        return
+    if not any(migration.app_label == sender.label for migration, _ in plan):
+        return
+    try:
+        with transaction.atomic():
+            refresh_all()
+    except DatabaseError:
+        return
