@@ -263,3 +263,20 @@ def test_the_admin_shows_the_same_percent(client, editor):
     assert "12 %" in listing
     form = client.get(f"/admin/commitments/commitment/{parent.pk}/change/").content.decode()
     assert "125 count (the sum of its parts), 12 % of the target" in form
+
+
+def test_migrate_recomputes_the_standings_going_forward_only(editor):
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    commitment = measurable()
+    make_published_update(commitment, by=editor, progress_value=Decimal(250))
+    Commitment.objects.update(progress_percent=None, effective_progress=None)
+    app = apps.get_app_config("commitments")
+    ours = SimpleNamespace(app_label="commitments")
+    standing.after_migrate(app, plan=[(ours, True)])  # backwards: leave the rows alone
+    standing.after_migrate(app, plan=None)  # a flush
+    assert Commitment.objects.get().progress_percent is None
+    standing.after_migrate(app, plan=[(ours, False)])
+    assert Commitment.objects.get().progress_percent == 25
