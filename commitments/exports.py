@@ -123,13 +123,14 @@ PUBLISHED_UPDATE_COLUMNS = [
     "published_at",
     "sources",
 ]
-EXPORT_BATCH = 2000  # rows fetched at a time
+EXPORT_BATCH = 500  # rows fetched, and written, at a time
+COPY_BLOCK_BYTES = 256 * 1024
 
 
 def published_updates_csv(base_url: str):
     """Every published update, one row each, streamed with flat memory: written by
-    PostgreSQL itself (COPY) there, by Python elsewhere. One query either way: each update's
-    sources are stored as text on it (commitments/citations.py)."""
+    PostgreSQL itself (COPY, one query) there, by Python elsewhere (two). Each update's
+    sources are stored as text on it (commitments/citations.py): no citation is read."""
     if connection.vendor == "postgresql":
         return _csv_download("updates.csv", _published_update_csv_postgresql(base_url))
     return _csv_download("updates.csv", _published_update_csv_python(base_url))
@@ -137,73 +138,138 @@ def published_updates_csv(base_url: str):
 
 def published_update_rows(base_url: str):
     """Every published update as a row of PUBLISHED_UPDATE_COLUMNS, by commitment then date,
-    in final form (plain text, neutralised).
-
-    One query, read from the database's own cursor: model instances cost twenty times the
-    writing, and Django's row handling much of the rest. It walks the commitments by title
-    and each one's updates by date (the indexes' order: SQLite then sorts almost nothing and
-    streams from the first row); a commitment's columns are worked out once."""
-    update, commitment = StatusUpdate._meta.db_table, Commitment._meta.db_table
-    day, moment = "u.as_of", "u.reviewed_at"
-    if connection.vendor == "sqlite":  # ISO text there, times in UTC: read as text, not parsed
-        day, moment = "CAST(u.as_of AS TEXT)", "CAST(u.reviewed_at AS TEXT)"
-    query = f"""
-        SELECT c.id, c.title, c.slug, c.target_unit, c.target_unit_label,
-               {day}, u.status, u.progress_value, u.summary, {moment}, u.cited_sources
-        FROM {commitment} c CROSS JOIN {update} u
-        WHERE u.commitment_id = c.id AND u.state = %s
-        ORDER BY c.title, c.id, u.as_of, u.reviewed_at NULLS FIRST, u.id
-    """  # OLDEST_FIRST within a commitment
-    number = _number_writer()
-    status_labels = dict(UpdateStatus.choices)
-    url_pattern = base_url + reverse("commitments:detail", args=["-slug-"])
-    current, title_text, url, unit_text = None, "", "", ""
-    with connection.cursor() as cursor:
-        cursor.execute(query, [StatusUpdate.State.PUBLISHED])
-        while batch := cursor.fetchmany(EXPORT_BATCH):
-            for pk, title, slug, unit, label, as_of, status, progress, *rest in batch:
-                summary, at, cited = rest
-                if pk != current:
-                    current = pk
-                    title_text = neutralise(title)
-                    url = url_pattern.replace("-slug-", slug)
-                    unit_text = neutralise(label if unit == TargetUnit.OTHER else unit)
-                yield (
-                    title_text,
-                    url,
-                    as_of if isinstance(as_of, str) else as_of.isoformat(),
-                    status_labels.get(status, status),
-                    "" if progress is None else number(progress),
-                    unit_text,
-                    neutralise(summary),
-                    _moment(at),
-                    neutralise(cited),
-                )
+    in final form (plain text, neutralised). The CSV written elsewhere than on PostgreSQL
+    (`_published_update_csv_python`) is these rows; tests hold the two together."""
+    log = _UpdateLog(base_url)
+    for batch in log.batches():
+        for commitment, as_of, status, progress, summary, at, cited in batch:
+            title, url, unit = log.commitments[commitment]
+            yield (
+                title,
+                url,
+                as_of if type(as_of) is str else as_of.isoformat(),
+                log.labels.get(status, status),
+                "" if progress is None else log.number(progress),
+                unit,
+                neutralise(summary),
+                at if type(at) is str else _moment(at),
+                neutralise(cited),
+            )
 
 
 def _published_update_csv_python(base_url: str):
-    """`published_update_rows` as CSV text, in chunks of rows: what `csv.writer` writes, for
-    a third of its time. Only the columns that can hold a comma, a quote or a line break are
-    looked at, and a commitment's columns once."""
+    """`published_update_rows` as CSV text in chunks of rows, as `csv.writer` writes them in
+    three times the time: only the columns that can hold a comma, a quote or a line break are
+    looked at, and a commitment's own columns once."""
     header = csv.writer(_Echo()).writerow(PUBLISHED_UPDATE_COLUMNS)
     yield "\ufeff" + header  # BOM: spreadsheet programs read UTF-8
-    field = _csv_field
-    url, head, unit_field = None, "", ""
-    rows = published_update_rows(base_url)
-    for chunk in batched(rows, 1000):
+    log = _UpdateLog(base_url)
+
+    def head(pk):  # a commitment's own columns as CSV text
+        title, url, unit = log.commitments[pk]
+        return f"{_csv_field(title)},{_csv_field(url)},", _csv_field(unit)
+
+    heads = _Computed(head)
+    labels = {status: _csv_field(label) for status, label in log.labels.items()}
+    number, cell = log.number, _csv_cell
+    current, head, unit = None, "", ""
+    for batch in log.batches():
         lines = []
-        for title, link, as_of, label, progress, unit, summary, at, cited in chunk:
-            if link != url:  # the next commitment (its address is its own)
-                url, head, unit_field = link, f"{field(title)},{field(link)},", field(unit)
+        for commitment, as_of, status, progress, summary, at, cited in batch:
+            if commitment != current:
+                current = commitment
+                head, unit = heads[commitment]
             lines.append(
-                f"{head}{as_of},{field(label)},{progress},{unit_field},"
-                f"{field(summary)},{at},{field(cited)}\r\n"
+                f"{head}{as_of if type(as_of) is str else as_of.isoformat()},"
+                f"{labels[status] if status in labels else _csv_field(status)},"
+                f"{'' if progress is None else number(progress)},{unit},{cell(summary)},"
+                f"{at if type(at) is str else _moment(at)},{cell(cited)}\r\n"
             )
         yield "".join(lines)
 
 
+class _UpdateLog:
+    """What both writers of the published updates read: one query for the commitments'
+    columns (worked out once each), one for the updates, read from the database's own
+    cursor (model instances cost twenty times the writing, Django's row handling much of
+    the rest). It walks the commitments by title and each one's updates by date, the
+    indexes' order: SQLite sorts almost nothing and streams from the first row."""
+
+    def __init__(self, base_url: str):
+        update, commitment = StatusUpdate._meta.db_table, Commitment._meta.db_table
+        self.published = [StatusUpdate.State.PUBLISHED]
+        url_pattern = base_url + reverse("commitments:detail", args=["-slug-"])
+
+        def columns(title, slug, unit, label):
+            return (
+                neutralise(title),
+                url_pattern.replace("-slug-", slug),
+                neutralise(label if unit == TargetUnit.OTHER else unit),
+            )
+
+        def late(pk):  # published between the two queries
+            fields = ("title", "slug", "target_unit", "target_unit_label")
+            return columns(*Commitment.objects.values_list(*fields).get(pk=pk))
+
+        self.commitments = _Computed(late)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT id, title, slug, target_unit, target_unit_label FROM {commitment}
+                    WHERE id IN (SELECT commitment_id FROM {update} WHERE state = %s)""",
+                self.published,
+            )
+            for pk, *fields in cursor.fetchall():
+                self.commitments[pk] = columns(*fields)
+        day, moment = "u.as_of", "u.reviewed_at"
+        if connection.vendor == "sqlite":
+            # Stored as ISO text, times in UTC as str() writes them: made what isoformat()
+            # writes of the aware value here, faster than parsing them.
+            day = "CAST(u.as_of AS TEXT)"
+            moment = "substr(u.reviewed_at, 1, 10) || 'T' || substr(u.reviewed_at, 12) || '+00:00'"
+        self.query = f"""
+            SELECT c.id, {day}, u.status, u.progress_value, u.summary, {moment}, u.cited_sources
+            FROM {commitment} c CROSS JOIN {update} u
+            WHERE u.commitment_id = c.id AND u.state = %s
+            ORDER BY c.title, c.id, u.as_of, u.reviewed_at NULLS FIRST, u.id
+        """  # OLDEST_FIRST within a commitment
+        self.labels = dict(UpdateStatus.choices)
+        self.number = _number_writer()
+
+    def batches(self):
+        with connection.cursor() as cursor:
+            cursor.execute(self.query, self.published)
+            while batch := cursor.fetchmany(EXPORT_BATCH):
+                yield batch
+
+
+class _Computed(dict):
+    """A dict that computes (and keeps) what it lacks."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
 def _csv_field(text: str) -> str:
     """A text as `csv.writer` (excel dialect, minimal quoting) writes it."""
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
+def _csv_cell(text: str) -> str:
+    """`_csv_field(neutralise(text))` in one call (two of them on every row)."""
+    if "!" <= text[:1] <= "~":
+        if text[0] in FORMULA_STARTS:
+            text = "'" + text
+    elif is_formula(text):
+        text = "'" + text
     if '"' in text:
         return '"' + text.replace('"', '""') + '"'
     if "," in text or "\n" in text or "\r" in text:
@@ -297,6 +363,14 @@ def _published_update_csv_postgresql(base_url: str):
         ) TO STDOUT WITH (FORMAT csv)
     """
     yield ("\ufeff" + ",".join(PUBLISHED_UPDATE_COLUMNS) + "\r\n").encode()
+    # COPY hands over a row at a time: relayed in blocks of about 256 KB, the server writes
+    # to the client a few hundred times instead of once per row.
     with connection.cursor() as cursor, cursor.cursor.copy(query, params) as copy:
+        pending, size = [], 0
         for block in copy:
-            yield bytes(block)
+            pending.append(bytes(block))  # the view is only good until the next one
+            size += len(block)
+            if size >= COPY_BLOCK_BYTES:
+                yield b"".join(pending)
+                pending, size = [], 0
+        yield b"".join(pending)
