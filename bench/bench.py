@@ -52,10 +52,10 @@ CSV_DATA = {"commitments": 1000, "updates": 120000, "seed": 2}
 
 # Targets (docs/benchmarks.md): public pages at least as fast as the admin changelist
 # uncached, warm-cache pages at least half the trivial view, the CSV export at least
-# 100,000 rows/s with less than 50 MB of peak memory growth.
+# 100,000 rows/s with at most 16 MB of peak memory growth (issue 13).
 WARM_SHARE_OF_TRIVIAL = 0.5
 CSV_ROWS_PER_SECOND = 100_000
-CSV_MEMORY_GROWTH_MB = 50
+CSV_MEMORY_GROWTH_MB = 16
 # Issue 13, on the CSV data set (more than 100,000 published updates), uncached, one worker:
 # a month and the whole period, the page within 1 s, the PDF and the XLSX (every update of
 # the period) within 10 s, the PDF at most 60 pages, the worker's memory growing ≤ 100 MB.
@@ -155,8 +155,8 @@ def main() -> int:
         )
         if rate < CSV_ROWS_PER_SECOND:
             missed.append(f"CSV export {rate:,.0f} rows/s < {CSV_ROWS_PER_SECOND:,}")
-        if growth_mb >= CSV_MEMORY_GROWTH_MB:
-            missed.append(f"CSV export memory grew {growth_mb:.1f} MB ≥ {CSV_MEMORY_GROWTH_MB}")
+        if growth_mb > CSV_MEMORY_GROWTH_MB:
+            missed.append(f"CSV export memory grew {growth_mb:.1f} MB > {CSV_MEMORY_GROWTH_MB}")
 
     if not args.skip_reports:
         if args.skip_csv:

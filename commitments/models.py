@@ -30,14 +30,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.query import ModelIterable
-from django.db.models.signals import m2m_changed, post_delete, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from commitments import standing
+from commitments import citations, standing
 from commitments.markdown import render_markdown
 from commitments.progress import (
     Pace,
@@ -479,6 +479,13 @@ class StatusUpdate(models.Model):
     summary = models.CharField(max_length=300)
     body = models.TextField(blank=True, help_text="Markdown.")
     sources = models.ManyToManyField(Source, related_name="status_updates", blank=True)
+    cited_sources = models.TextField(
+        "sources cited",
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Its sources as the CSV export writes them: kept by commitments/citations.py.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -751,6 +758,9 @@ class StatusUpdate(models.Model):
                         f"longer published (it is {original.get_state_display().lower()}): "
                         "reject this one and open a new one from the current version."
                     )
+            # Its sources are fixed from now on: their text is right when it goes public,
+            # whatever path (a bulk edit, the shell) may have skipped the receivers.
+            self.cited_sources = citations.refresh([self.pk])[self.pk]
             now = timezone.now()
             if original is not None:
                 retracting = self.kind == self.Kind.RETRACTION
@@ -1661,3 +1671,37 @@ def _cited_source_is_kept(sender, instance, **kwargs):
             f"“{instance}” is cited by a published update: it cannot be deleted.",
             {instance},
         )
+
+
+# The stored text of an update's sources (commitments/citations.py): kept current by every
+# change of citations, from either side, and of a cited source.
+
+
+@receiver(m2m_changed, sender=StatusUpdate.sources.through, dispatch_uid="citations-changed")
+def _citations_changed(sender, instance, action, reverse, pk_set=None, **kwargs):
+    if reverse and action == "pre_clear":  # from the source's side: which updates lose it
+        instance._citing_updates = list(instance.status_updates.values_list("pk", flat=True))
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        instance.cited_sources = citations.refresh([instance.pk])[instance.pk]
+    elif action == "post_clear":
+        citations.refresh(getattr(instance, "_citing_updates", ()))
+    else:
+        citations.refresh(pk_set or ())
+
+
+@receiver(post_save, sender=Source, dispatch_uid="citations-source-saved")
+def _cited_source_saved(sender, instance, created=False, raw=False, **kwargs):
+    if not created:  # a source's title, publisher, URL or date is part of the text
+        citations.refresh(instance.status_updates.values_list("pk", flat=True))
+
+
+@receiver(pre_delete, sender=Source, dispatch_uid="citations-source-deleting")
+def _remember_citing_updates(sender, instance, **kwargs):
+    instance._citing_updates = list(instance.status_updates.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Source, dispatch_uid="citations-source-deleted")
+def _cited_source_deleted(sender, instance, **kwargs):
+    citations.refresh(getattr(instance, "_citing_updates", ()))

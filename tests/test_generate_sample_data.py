@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
-from commitments import standing
+from commitments import citations, standing
 from commitments.cache import public_generation
 from commitments.management.commands.generate_sample_data import (
     COMMITMENT_WITH_20_UPDATES,
@@ -256,6 +256,14 @@ def test_the_stored_standing_is_what_publishing_would_store(sample):
     assert standing.refresh(*stored) == 0
     for commitment in Commitment.objects.all():
         assert standing.stored_standing(commitment) == stored[commitment.pk]
+
+
+def test_the_stored_citation_text_is_what_the_receivers_would_store(sample):
+    """Citations are bulk-inserted too: each update's stored sources text must be what
+    `citations.refresh()` (the receivers' function) computes."""
+    stored = dict(StatusUpdate.objects.values_list("pk", "cited_sources"))
+    assert sum(bool(text) for text in stored.values()) > len(stored) / 2
+    assert citations.refresh(stored) == stored
 
 
 def test_the_benchmark_commitment_has_exactly_20_published_updates(sample):

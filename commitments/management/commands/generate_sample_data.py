@@ -10,7 +10,7 @@ that nothing is dated after today. Only primary keys, save times and the sample 
 Rows are written with `bulk_create`, which skips django-simple-history and signals: so the
 commitments' stored standing is computed at the end by `standing.refresh_all()` (what
 `manage.py refresh_standings` runs, one set-based query), which also bumps the public cache
-generation.
+generation; each update's stored citation text just before, by `citations.refresh_all()`.
 
 The commitment `COMMITMENT_WITH_20_UPDATES` always exists with exactly 20 published updates:
 the benchmark's detail page.
@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from commitments import citations as cited_sources
 from commitments import numbers, standing
 from commitments.cache import bump_public_generation
 from commitments.models import (
@@ -439,6 +440,7 @@ class SamplePortfolio:
         sources = self.create_sources(analysts)
         updates = self.create_updates(plans, analysts, editors)
         citations = self.cite_sources(updates, plans, sources)
+        cited_sources.refresh_all()  # the stored text of each update's sources
         standing.refresh_all()
         return {
             "commitments": len(plans),
