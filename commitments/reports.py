@@ -15,6 +15,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from itertools import batched
 
 from django.conf import settings
@@ -60,14 +61,20 @@ class Standing:
         return UpdateStatus(self.status).label if self.status else "Not yet announced"
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: it points back to its report
 class TargetRow:
     commitment: Commitment
     progress: Decimal | None
     percent: Decimal | None
     pace: object
-    projection: object
     start_percent: Decimal | None = None
+    report: object = field(default=None, repr=False)
+
+    @property
+    def projection(self):
+        """When the target is reached at this rate: read on demand, for the rows shown
+        together (the page's 30, or every row for the spreadsheet) in one query."""
+        return self.report.projection_of(self)
 
 
 @dataclass
@@ -188,7 +195,7 @@ class Report:
     def target_rows(self) -> dict[int, TargetRow]:
         return {row.commitment.pk: row for row in self.targets}
 
-    @property
+    @cached_property
     def targets_shown(self) -> list[TargetRow]:
         """The targets to read first: behind pace, then the least advanced."""
 
@@ -229,6 +236,33 @@ class Report:
     def changes(self) -> list[Change]:
         """The updates shown, newest first within each commitment."""
         return [change for group in self.changed for change in group.changes]
+
+    def projection_of(self, row: TargetRow):
+        projections = self.__dict__.setdefault("_projections", {})
+        if row.commitment.pk not in projections:
+            wanted = self.targets_shown if row in self.targets_shown else self.targets
+            self._load_projections([r for r in wanted if r.commitment.pk not in projections])
+        return projections[row.commitment.pk]
+
+    def _load_projections(self, rows: list[TargetRow]) -> None:
+        """The same thinned points as the detail page's chart and projection, up to the end
+        of the period: one query for all the rows."""
+        points = defaultdict(list)
+        figures = (
+            StatusUpdate.objects.published()
+            .filter(commitment__in=[r.commitment.pk for r in rows], as_of__lte=self.end)
+            .exclude(progress_value=None)
+            .order_by("commitment_id", *OLDEST_FIRST)
+            .values_list("commitment_id", "as_of", "progress_value")
+        )
+        for commitment_id, day, value in figures.iterator(chunk_size=5000):
+            points[commitment_id].append(Point(day, value))
+        for row in rows:
+            c = row.commitment
+            start = [Point(c.announced_on, c.baseline_value or Decimal(0))]
+            self._projections[c.pk] = project_completion(
+                thin_points(start + points[c.pk]), c.target_value
+            )
 
     def cited_sources(self):
         """Sources cited by the published updates of the report's commitments up to its end,
@@ -334,43 +368,33 @@ def _classify(report: Report) -> None:
         if report.start <= commitment.announced_on <= report.end:
             report.announced.append(commitment)
         open_at_end = after.status not in CLOSED_STATUSES
+        commitment.report_overdue = commitment.report_newly_overdue = False
         if commitment.deadline and commitment.deadline < report.end and open_at_end:
             report.overdue.append(commitment)
+            commitment.report_overdue = True
             if commitment.deadline >= report.day_before:
                 report.newly_overdue.append(commitment)
+                commitment.report_newly_overdue = True
         last = after.figures.last_update_on
         if open_at_end and last is not None and last < stale_before:
             report.stale.append(commitment)
 
 
 def _targets(report: Report, in_report: dict) -> None:
-    measurable = [c for c in report.commitments if c.target_value is not None]
-    points = defaultdict(list)
-    rows = (
-        StatusUpdate.objects.published()
-        .filter(commitment__in=[c.pk for c in measurable], as_of__lte=report.end)
-        .exclude(progress_value=None)
-        .order_by("commitment_id", *OLDEST_FIRST)
-        .values_list("commitment_id", "as_of", "progress_value")
-    )
-    for commitment_id, day, value in rows.iterator(chunk_size=5000):
-        points[commitment_id].append(Point(day, value))
     for commitment in report.commitments:
         commitment.report_target = None
-    for commitment in measurable:
+    for commitment in report.commitments:
+        if commitment.target_value is None:
+            continue
         after = report.at_end[commitment.pk]
-        start = [Point(commitment.announced_on, commitment.baseline_value or Decimal(0))]
         pace = compute_pace_for(commitment, after.progress, report.end)
         commitment.report_target = TargetRow(
             commitment=commitment,
             progress=after.progress,
             percent=after.figures.progress_percent,
             pace=pace,
-            # The same thinned points as the detail page's chart and projection.
-            projection=project_completion(
-                thin_points(start + points[commitment.pk]), commitment.target_value
-            ),
             start_percent=report.at_start[commitment.pk].figures.progress_percent,
+            report=report,
         )
         report.targets.append(commitment.report_target)
         if pace == Pace.BEHIND:
