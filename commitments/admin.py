@@ -1,11 +1,14 @@
 """The editors' workshop. Workflow steps (submit, publish, reject) go through the model methods."""
 
+from functools import cached_property
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -313,6 +316,22 @@ class RejectForm(forms.Form):
     )
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP rows (a COUNT over a LIMIT subquery): a changelist of a
+    hundred thousand updates does not count them all on every page. Past the cap the page
+    says "more than 1000" and offers the first 20 pages; filters and search narrow it."""
+
+    COUNT_CAP = 1_000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.COUNT_CAP
+
+
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     """Every permission here is asked of commitments/rules.py, object by object: the admin
@@ -341,6 +360,7 @@ class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     list_select_related = []
     list_per_page = 50
     show_full_result_count = False
+    paginator = CappedCountPaginator
     readonly_fields = [
         "state",
         "kind",
