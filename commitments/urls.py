@@ -27,6 +27,11 @@ urlpatterns = [
         cache_public(public.PartyCommitmentListView.as_view()),
         name="party",
     ),
+    path(
+        "events/<slug:slug>/",
+        cache_public(public.EventCommitmentListView.as_view()),
+        name="event",
+    ),
     path("robots.txt", public.robots_txt, name="robots"),
     path("about/", cache_public(public.AboutView.as_view()), name="about"),
     path("updates/export.csv", public.updates_csv, name="updates-csv"),

@@ -13,6 +13,7 @@ from tests.factories import (
     make_analyst,
     make_commitment,
     make_editor,
+    make_event,
     make_party,
     make_published_update,
     make_sector,
@@ -40,6 +41,12 @@ TABLE = {
     "commitments:history": ("/commitments/chandrayaan-5/history/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:sector": ("/sectors/space/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:party": ("/parties/isro/", PUBLIC_GET, NOT_ALLOWED, {}),
+    "commitments:event": (
+        "/events/india-japan-annual-summit-2025/",
+        PUBLIC_GET,
+        NOT_ALLOWED,
+        {},
+    ),
     "commitments:robots": ("/robots.txt", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:about": ("/about/", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:updates-csv": ("/updates/export.csv", PUBLIC_GET, NOT_ALLOWED, {}),
@@ -183,6 +190,7 @@ def world(db):
         slug="chandrayaan-5",
         sector=make_sector(slug="space"),
         parties=[(make_party(slug="isro"), "lead")],
+        event=make_event(slug="india-japan-annual-summit-2025"),
     )
     published = make_published_update(commitment, by=editor)
     analyst_a = make_analyst("analyst-a")

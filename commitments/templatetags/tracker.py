@@ -142,7 +142,7 @@ def source_citation(source):
 
 
 @register.inclusion_tag("includes/briefing_links.html")
-def briefing_links(sector=None, party=None):
+def briefing_links(sector=None, party=None, event=None):
     """Links to the progress report (PDF) for a scope and the usual periods, and to the
     report page for any other period."""
     from django.utils import timezone
@@ -155,8 +155,10 @@ def briefing_links(sector=None, party=None):
         scope, query["sector"] = scope.filter(sector=sector), sector.slug
     if party:
         scope, query["party"] = scope.filter(parties=party), party.slug
+    if event:
+        scope, query["event"] = scope.filter(event=event), event.slug
     links = []
     for label, start, end in preset_periods(timezone.localdate(), scope):
         params = {**query, "from": start.isoformat(), "to": end.isoformat()}
         links.append((label, urlencode({**params, "format": "pdf"}), urlencode(params)))
-    return {"links": links, "query": urlencode(query), "scope": sector or party or None}
+    return {"links": links, "query": urlencode(query), "scope": sector or party or event or None}

@@ -34,6 +34,7 @@ from commitments.forms import EARLIEST_DAY, ReportForm
 from commitments.models import (
     CLOSED_STATUSES,
     Commitment,
+    Event,
     Party,
     Sector,
     StatusUpdate,
@@ -254,6 +255,32 @@ class PartyCommitmentListView(CommitmentListView):
         return super().get_context_data(
             intro=intro, briefing=True, briefing_party=self.party, **kwargs
         )
+
+
+class EventCommitmentListView(CommitmentListView):
+    """The commitments made at one event (a summit), with its briefing."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # An event with no public commitment does not exist for the public.
+        self.event = get_object_or_404(
+            Event.objects.filter(commitments__latest_update__isnull=False).distinct(),
+            slug=kwargs["slug"],
+        )
+        self.heading = f"Event: {self.event.name}"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(event=self.event)
+
+    def get_context_data(self, **kwargs):
+        event = self.event
+        when = f"{event.starts_on:%-d %B %Y}"
+        if event.ends_on and event.ends_on != event.starts_on:
+            when += f" to {event.ends_on:%-d %B %Y}"
+        intro = " · ".join(part for part in (event.location, when) if part)
+        if event.description:
+            intro = f"{intro}. {event.description}"
+        return super().get_context_data(intro=intro, briefing=True, briefing_event=event, **kwargs)
 
 
 class CommitmentDetailView(AsOfMixin, DetailView):

@@ -33,7 +33,12 @@ def test_reports_are_in_the_main_navigation_and_at_slash_reports(client):
 
 @pytest.mark.parametrize(
     "url, scope",
-    [("/", ""), ("/sectors/space/", "sector=space&"), ("/parties/isro/", "party=isro&")],
+    [
+        ("/", ""),
+        ("/sectors/space/", "sector=space&"),
+        ("/parties/isro/", "party=isro&"),
+        ("/events/india-japan-annual-summit-2025/", "event=india-japan-annual-summit-2025&"),
+    ],
 )
 def test_each_scope_offers_its_briefing(client, url, scope):
     html = client.get(url).content.decode()
@@ -49,3 +54,18 @@ def test_each_scope_offers_its_briefing(client, url, scope):
 
 def test_an_as_of_view_does_not_offer_todays_briefing(client):
     assert "briefing-heading" not in client.get("/?as_of=2025-09-30").content.decode()
+
+
+def test_an_event_page_lists_what_was_pledged_there(client):
+    from tests.factories import make_commitment, make_event
+
+    response = client.get("/events/india-japan-annual-summit-2025/")
+    html = response.content.decode()
+    assert "Event: 15th India–Japan Annual Summit" in html
+    assert "Tokyo, Japan · 29 August 2025 to 30 August 2025" in html
+    assert response.context["table"].paginator.count == 18
+    detail = client.get("/commitments/chandrayaan-5/").content.decode()
+    assert 'href="/events/india-japan-annual-summit-2025/"' in detail
+    quiet = make_event(slug="no-public-pledges")
+    make_commitment(event=quiet)  # nothing published about it
+    assert client.get("/events/no-public-pledges/").status_code == 404
