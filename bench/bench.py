@@ -669,7 +669,11 @@ def _measure_reports(port: int) -> list[dict]:
         f"{month_end:%B %Y}": f"from={month_end.replace(day=1)}&to={month_end}",
         "whole period": "",
     }
+    # A long-running worker has its templates compiled and its libraries loaded: ask once
+    # for a one-day report in each format first (not measured).
     _request(port, "/")
+    for output in ("html", "pdf", "xlsx"):
+        _request(port, f"/reports/progress/?from={today}&to={today}&format={output}")
     (worker,) = _worker_pids(gunicorn.master_pid)
     with suppress(OSError):
         Path(f"/proc/{worker}/clear_refs").write_text("5")

@@ -69,6 +69,9 @@ def render_pdf(report: Report, context: dict | None = None) -> bytes:
     ).write_pdf()
 
 
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of a spreadsheet's 1900 date system
+
+
 def render_xlsx(report: Report) -> bytes:
     """Every commitment and every update of the period, typed cells (numbers, dates, text
     neutralised against formulas), written by XlsxWriter in constant-memory mode: each row
@@ -84,9 +87,10 @@ def render_xlsx(report: Report) -> bytes:
         worksheet = workbook.add_worksheet(title)
         worksheet.freeze_panes(1, 0)
         worksheet.write_row(0, 0, header, bold)
-        # The hot loop of a 100,000-row sheet: dispatch on the exact type, methods bound once.
-        write_string, write_number = worksheet.write_string, worksheet.write_number
-        write_datetime = worksheet.write_datetime
+        # The hot loop of a 100,000-row sheet: dispatch on the exact type, XlsxWriter's
+        # cell writers bound once (its public methods add a cell-reference parser per call),
+        # dates written as their serial number in a date format.
+        write_string, write_number = worksheet._write_string, worksheet._write_number
         for number, row in enumerate(rows, start=1):
             for column, value in enumerate(row):
                 kind = type(value)
@@ -95,8 +99,10 @@ def render_xlsx(report: Report) -> bytes:
                         write_string(number, column, neutralise(value))
                 elif kind is Decimal or kind is int or kind is float:
                     write_number(number, column, value)
-                elif kind is datetime.date or kind is datetime.datetime:
-                    write_datetime(number, column, value, date)
+                elif kind is datetime.date:
+                    write_number(number, column, (value - EXCEL_EPOCH).days, date)
+                elif kind is datetime.datetime:
+                    worksheet.write_datetime(number, column, value, date)
                 elif value is not None:
                     write_string(number, column, neutralise(str(value)))
 

@@ -39,10 +39,10 @@ from commitments.progress import Pace, Point, compute_pace_for, project_completi
 
 # What the page and the PDF show at most; the spreadsheet has everything.
 UPDATES_PER_COMMITMENT = 3
-CHANGED_COMMITMENTS_SHOWN = 40
-COMMITMENTS_PER_SECTOR = 12
-TARGETS_SHOWN = 30
-SOURCES_SHOWN = 60
+CHANGED_COMMITMENTS_SHOWN = 25
+COMMITMENTS_PER_SECTOR = 8
+TARGETS_SHOWN = 25
+SOURCES_SHOWN = 40
 HIGHLIGHTS = 7
 EXPORT_BATCH = 2000  # updates a query of sources, in the spreadsheet
 
