@@ -38,7 +38,7 @@ def update_rows(report: Report):
             progress,
             commitment.unit_label,
             summary,
-            " | ".join(sources),
+            sources,
         ]
 
 

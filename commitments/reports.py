@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from itertools import batched
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Window
@@ -279,30 +278,26 @@ class Report:
     def every_change(self):
         """Every published update dated in the period as a plain row, oldest first by
         commitment (title order), with the status before it: (commitment, as_of, status
-        before, status, progress value, summary, source titles). For the spreadsheet: plain
-        values, a query of sources per batch, memory flat however long the period."""
+        before, status, progress value, summary, sources as the update-log export writes
+        them). One streamed query, plain values: memory flat however long the period."""
         by_pk = {c.pk: c for c in self.commitments}
         before = {pk: then.status for pk, then in self.at_start.items()}
         updates = (
             StatusUpdate.objects.published()
             .filter(commitment__in=list(by_pk), as_of__gte=self.start, as_of__lte=self.end)
             .order_by("commitment__title", "commitment_id", *OLDEST_FIRST)
-            .values_list("pk", "commitment_id", "as_of", "status", "progress_value", "summary")
+            .values_list(
+                "commitment_id", "as_of", "status", "progress_value", "summary", "cited_sources"
+            )
         )
-        for batch in batched(updates.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
-            cited = defaultdict(list)
-            through = StatusUpdate.sources.through.objects.filter(
-                statusupdate_id__in=[row[0] for row in batch]
-            )
-            for update_id, title in through.order_by("source__title", "source_id").values_list(
-                "statusupdate_id", "source__title"
-            ):
-                cited[update_id].append(title)
-            rows = standing.statuses_before(
-                batch, status=lambda row: row[3], commitment=lambda row: row[1], initial=before
-            )
-            for (pk, commitment_id, as_of, status, progress, summary), previous in rows:
-                yield (by_pk[commitment_id], as_of, previous, status, progress, summary, cited[pk])
+        rows = standing.statuses_before(
+            updates.iterator(chunk_size=EXPORT_BATCH),
+            status=lambda row: row[2],
+            commitment=lambda row: row[0],
+            initial=before,
+        )
+        for (commitment_id, as_of, status, progress, summary, sources), previous in rows:
+            yield (by_pk[commitment_id], as_of, previous, status, progress, summary, sources)
 
 
 def standings_on(commitments, day) -> dict[int, Standing]:

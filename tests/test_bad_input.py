@@ -149,7 +149,7 @@ def test_report_csv_and_xlsx_neutralise_every_text_cell(client):
     assert row["commitment"] == "' =1+1"
     assert row["unit"] == "'\u00a0=2+2"
     assert row["summary"] == "'\n@SUM(A1)"
-    assert row["sources"] == "'＋3"
+    assert row["sources"] == "'＋3 — https://example.org/" + row["sources"].rsplit("/", 1)[1]
     book = openpyxl.load_workbook(io.BytesIO(client.get("/reports/progress/?format=xlsx").content))
     texts = [c for sheet in book for r in sheet.iter_rows() for c in r if isinstance(c.value, str)]
     assert all(c.data_type != "f" for c in texts)
