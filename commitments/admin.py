@@ -358,7 +358,7 @@ class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     # (get_queryset). Joined, PostgreSQL joined every visible update before sorting them
     # (131 ms against 52 ms for 100,000 updates; docs/benchmarks.md).
     list_select_related = []
-    list_per_page = 50
+    list_per_page = 25  # as the public list: a page an editor reads, not a dump
     show_full_result_count = False
     paginator = CappedCountPaginator
     readonly_fields = [
