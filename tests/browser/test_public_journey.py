@@ -108,7 +108,16 @@ def test_reader_journey(page, site, width):
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize(
-    "path", ["/about/", "/sectors/space/", "/parties/japan/", "/commitments/no-such-pledge/"]
+    "path",
+    [
+        "/about/",
+        "/sectors/space/",
+        "/parties/japan/",
+        "/commitments/no-such-pledge/",
+        "/events/india-japan-annual-summit-2025/",
+        "/commitments/chandrayaan-5/?as_of=2026-01-01",
+        "/reports/progress/?from=2025-08-29&to=2026-11-28",
+    ],
 )
 def test_other_pages_pass_axe(page, site, width, path):
     page.set_viewport_size({"width": width, "height": 900})
