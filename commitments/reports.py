@@ -43,17 +43,23 @@ COMMITMENTS_PER_SECTOR = 8
 TARGETS_SHOWN = 25
 SOURCES_SHOWN = 40
 HIGHLIGHTS = 7
-EXPORT_BATCH = 2000  # updates a query of sources, in the spreadsheet
+EXPORT_BATCH = 2000  # rows fetched at a time while the spreadsheet streams
 
 
 @dataclass
 class Standing:
-    """A commitment as it stood on a day."""
+    """A commitment as it stood on a day: its figures from commitments/standing.py."""
 
     commitment: Commitment
-    status: str = ""
-    progress: Decimal | None = None
     figures: standing.Standing = field(default_factory=standing.Standing)
+
+    @property
+    def status(self) -> str:
+        return self.figures.status
+
+    @property
+    def progress(self) -> Decimal | None:
+        return self.figures.effective_progress
 
     @property
     def status_label(self) -> str:
@@ -304,10 +310,7 @@ def standings_on(commitments, day) -> dict[int, Standing]:
     """Each commitment as it stood on `day`: commitments/standing.py, as the as-of views.
     A parent's parts count whether or not they are in the report's scope."""
     then = standing.compute(Commitment.objects.filter(pk__in=[c.pk for c in commitments]), day)
-    return {
-        c.pk: Standing(c, then[c.pk].status, then[c.pk].effective_progress, then[c.pk])
-        for c in commitments
-    }
+    return {c.pk: Standing(c, then[c.pk]) for c in commitments}
 
 
 def build_report(start, end, sector=None, party=None, event=None) -> Report:

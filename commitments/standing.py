@@ -241,30 +241,13 @@ def refresh(*pks) -> int:
     changed = 0
     for commitment in locked:
         new = fresh[commitment.pk]
-        if not _same(stored_standing(commitment), new):
+        if stored_standing(commitment) != new:
             # An UPDATE, not save(): a derived figure is not an edit, so it leaves no entry
             # in the commitment's history (the update that caused it has its own), and the
             # change that called this has already told the public cache.
             Commitment.objects.filter(pk=commitment.pk).update(**new.stored())
             changed += 1
     return changed
-
-
-def _same(old: Standing, new: Standing) -> bool:
-    def key(standing):
-        return tuple(
-            None if value is None else (Decimal(value) if isinstance(value, Decimal) else value)
-            for value in (
-                standing.status,
-                standing.latest_update_id,
-                standing.last_update_on,
-                standing.own_progress,
-                standing.effective_progress,
-                standing.progress_percent,
-            )
-        )
-
-    return key(old) == key(new)
 
 
 def refresh_all(batch_size: int = 2000) -> tuple[int, int]:
@@ -276,7 +259,7 @@ def refresh_all(batch_size: int = 2000) -> tuple[int, int]:
     stale = []
     for commitment in Commitment.objects.only(*Commitment.STANDING_FIELDS).iterator(2000):
         new = fresh[commitment.pk]
-        if not _same(stored_standing(commitment), new):
+        if stored_standing(commitment) != new:
             for name, value in new.stored().items():
                 setattr(commitment, name, value)
             stale.append(commitment)
