@@ -102,7 +102,9 @@ def progress_cell(commitment):
     if not bar and not pace:
         return "—"
     return format_html(
-        "{}{}", bar, format_html(" {}", pace_badge(commitment, pace)) if pace else ""
+        '<span class="progress-cell">{}{}</span>',
+        bar,
+        format_html(" {}", pace_badge(commitment, pace)) if pace else "",
     )
 
 

@@ -2,7 +2,7 @@
 document.addEventListener("DOMContentLoaded", () => {
   // On a narrow screen, fold the list's filter panel away unless a filter is in use.
   const panel = document.querySelector("details.filter-panel");
-  if (panel && !panel.dataset.active && window.matchMedia("(max-width: 959px)").matches) {
+  if (panel && !panel.dataset.active && window.matchMedia("(max-width: 1199px)").matches) {
     panel.open = false;
   }
 
@@ -17,3 +17,16 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Printing: every folded section (details) prints open, and folds back afterwards.
+(() => {
+  let opened = [];
+  window.addEventListener("beforeprint", () => {
+    opened = [...document.querySelectorAll("main details:not([open])")];
+    for (const details of opened) details.open = true;
+  });
+  window.addEventListener("afterprint", () => {
+    for (const details of opened) details.open = false;
+    opened = [];
+  });
+})();
