@@ -16,7 +16,15 @@ MAX_NAME = 32
 
 
 def short_name(title: str) -> str:
-    return title if len(title) <= MAX_NAME else title[: MAX_NAME - 1].rstrip() + "…"
+    """The title, or as many of its first words as fit in MAX_NAME characters with an ellipsis:
+    never a word cut in half, unless the first word alone is too long."""
+    title = " ".join(title.split())
+    if len(title) <= MAX_NAME:
+        return title
+    cut = title[: MAX_NAME - 1]
+    if title[MAX_NAME - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–—-") + "…"
 
 
 def badge_svg(commitment) -> str:
