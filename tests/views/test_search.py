@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments import search
 from commitments.models import Commitment, CommitmentParty
-from tests.factories import make_commitment, make_party, make_published_update, make_sector
+from tests.factories import (
+    make_commitment,
+    make_event,
+    make_party,
+    make_published_update,
+    make_sector,
+)
 
 INVESTMENT = "japanese-investment-10-trillion-yen"
 
@@ -197,17 +203,21 @@ def test_editing_a_commitment_updates_its_search(client):
 def test_renaming_a_sector_party_or_event_updates_search(client):
     sector = make_sector(name="Shipping")
     party = make_party(name="Kagoshima")
-    commitment = make_commitment(sector=sector, parties=[(party, "lead")])
+    event = make_event(name="Nagoya forum")
+    commitment = make_commitment(sector=sector, event=event, parties=[(party, "lead")])
     make_published_update(commitment)
-    assert found(client, "shipping kagoshima") == [commitment.slug]
+    assert found(client, "shipping kagoshima nagoya") == [commitment.slug]
 
     sector.name = "Maritime trade"
     sector.save()
     party.name = "Okinawa"
     party.save()
+    event.name = "Sendai forum"
+    event.save()
     assert found(client, "shipping") == []
     assert found(client, "kagoshima") == []
-    assert found(client, "okinawa maritime") == [commitment.slug]
+    assert found(client, "nagoya") == []
+    assert found(client, "okinawa maritime sendai") == [commitment.slug]
 
 
 @pytest.mark.django_db
