@@ -8,7 +8,8 @@ class CommitmentsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from commitments import signals, standing
+        from commitments import search, signals, standing
 
         signals.connect()
+        search.connect()
         post_migrate.connect(standing.after_migrate, sender=self, dispatch_uid="standings")

@@ -1,8 +1,7 @@
 import django_filters
 from django import forms
-from django.db import connection
-from django.db.models import Q
 
+from commitments import search as text_search
 from commitments.models import Commitment, Party, Sector, UpdateStatus
 
 SEARCH_MAX_LENGTH = 200
@@ -58,28 +57,9 @@ class CommitmentFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        terms = value.strip()
-        if not terms:
-            return queryset
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-            vector = (
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("summary", weight="B", config="english")
-                + SearchVector("description", weight="C", config="english")
-            )
-            query = SearchQuery(terms, search_type="websearch", config="english")
-            return (
-                queryset.annotate(search_rank=SearchRank(vector, query))
-                .filter(Q(search_rank__gt=0) | Q(title__icontains=terms))
-                .order_by("-search_rank", "title")
-            )
-        return queryset.filter(
-            Q(title__icontains=terms)
-            | Q(summary__icontains=terms)
-            | Q(description__icontains=terms)
-        )
+        # Every word, any order, case and accents, synonyms, title matches first: one rule,
+        # in commitments/search.py, the same on SQLite and PostgreSQL.
+        return text_search.search(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset

@@ -1197,6 +1197,10 @@ class Commitment(models.Model):
         editable=False,
         help_text="(progress − baseline) / (target − baseline) × 100.",
     )
+    # Folded texts that search reads (commitments/search.py writes them, nothing else).
+    search_title = models.TextField(blank=True, default="", editable=False)
+    search_summary = models.TextField(blank=True, default="", editable=False)
+    search_text = models.TextField(blank=True, default="", editable=False)
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised by every save: stops edits overwriting."
     )
@@ -1205,7 +1209,16 @@ class Commitment(models.Model):
 
     # The stored standing is derived, not edited: the history keeps what people changed.
     history = HistoricalRecords(
-        excluded_fields=["last_update_on", "own_progress", "effective_progress", "progress_percent"]
+        excluded_fields=[
+            "last_update_on",
+            "own_progress",
+            "effective_progress",
+            "progress_percent",
+            # Derived from the fields above and the related rows' names (commitments/search.py).
+            "search_title",
+            "search_summary",
+            "search_text",
+        ]
     )
     objects = CommitmentQuerySet.as_manager()
 
@@ -1300,6 +1313,9 @@ class Commitment(models.Model):
         "progress_percent",
     )
 
+    # Written only by commitments/search.py (after every save, by a signal).
+    SEARCH_FIELDS = ("search_title", "search_summary", "search_text")
+
     def save(self, *args, **kwargs):
         """A full save of an existing commitment leaves its stored standing alone (an admin
         form opened before a publication must not write the old status back), then
@@ -1314,7 +1330,9 @@ class Commitment(models.Model):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.STANDING_FIELDS
+                if not field.primary_key
+                and field.name not in self.STANDING_FIELDS
+                and field.name not in self.SEARCH_FIELDS
             ]
             old_parent = (
                 Commitment.objects.filter(pk=self.pk).values_list("parent_id", flat=True).first()

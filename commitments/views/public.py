@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
+from commitments import search
 from commitments.badges import badge_svg
 from commitments.charts import portfolio_over_time, progress_chart
 from commitments.context_processors import NUMBER_SYSTEM_COOKIE
@@ -198,6 +199,84 @@ class CommitmentListView(AsOfMixin, ExportMixin, SingleTableMixin, FilterView):
             table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
         return table
 
+    def search_query(self) -> str:
+        """The search the list applies: the valid `q`, stripped ("" for none)."""
+        if not hasattr(self, "filterset"):
+            return ""
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        return (cleaned.get("q") or "").strip()
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        sort = [value for value in self.request.GET.getlist("sort") if value]
+        if self.search_query() and search.words(self.search_query()) and not sort:
+            kwargs["order_by"] = ()  # keep the search's ranking (title matches first)
+        return kwargs
+
+    def _url_without(self, name: str, value=None) -> str:
+        """This page's URL without the filter `name` (or only its `value`), from page 1."""
+        query = self.request.GET.copy()
+        for key in ("page", "_export"):
+            query.pop(key, None)
+        if value is None:
+            query.pop(name, None)
+        else:
+            query.setlist(name, [v for v in query.getlist(name) if v != value])
+        encoded = query.urlencode()
+        return f"{self.request.path}?{encoded}" if encoded else self.request.path
+
+    def _url_with_search(self, q: str) -> str:
+        query = self.request.GET.copy()
+        for key in ("page", "_export"):
+            query.pop(key, None)
+        query["q"] = q
+        return f"{self.request.path}?{query.urlencode()}"
+
+    def active_filters(self) -> list[dict]:
+        """The filters in use besides the search, each named with a link that removes it.
+        Ignored (invalid) values are not listed: the form explains them."""
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        statuses = dict(UpdateStatus.choices)
+        found = []
+        for value in cleaned.get("status") or []:
+            found.append(
+                {
+                    "label": f"Status: {statuses.get(value, value)}",
+                    "url": self._url_without("status", value),
+                }
+            )
+        for name in ("sector", "party"):
+            if cleaned.get(name) is not None:
+                label = f"{name.capitalize()}: {cleaned[name].name}"
+                found.append({"label": label, "url": self._url_without(name)})
+        for name, label in (("deadline_from", "Deadline from"), ("deadline_to", "Deadline to")):
+            if cleaned.get(name):
+                day = cleaned[name]
+                found.append(
+                    {"label": f"{label} {day.day} {day:%b %Y}", "url": self._url_without(name)}
+                )
+        for name, label in (("overdue", "Overdue only"), ("stale", "Stale only")):
+            if cleaned.get(name):
+                found.append({"label": label, "url": self._url_without(name)})
+        return found
+
+    def search_context(self) -> dict:
+        q = self.search_query()
+        query_words = search.words(q)
+        single_words = []
+        if len(query_words) > 1:
+            single_words = [(word, self._url_with_search(word)) for word in query_words]
+        return {
+            "search_query": q,
+            "search_words": [
+                {"word": word, "also": search.alternatives(word)[1:]} for word in query_words
+            ],
+            "search_fields": search.SEARCHED_DESCRIPTION,
+            "search_single_words": single_words,
+            "search_clear_url": self._url_without("q") if q else "",
+            "active_filters": self.active_filters(),
+        }
+
     def get_context_data(self, **kwargs):
         sort = self.request.GET.get("sort", "")
         query = self.request.GET.copy()
@@ -206,12 +285,17 @@ class CommitmentListView(AsOfMixin, ExportMixin, SingleTableMixin, FilterView):
         for export_format in self.export_formats:
             query["_export"] = export_format
             exports.append((export_format.upper(), f"?{query.urlencode()}"))
+        searching = bool(search.words(self.search_query()))
+        default_sort = "" if searching else "title"  # "": the search's ranking
+        current_sort = sort if sort in dict(SORT_CHOICES) else default_sort
         return super().get_context_data(
             exports=exports,
             heading=self.heading,
             sort_choices=SORT_CHOICES,
-            current_sort=sort if sort in dict(SORT_CHOICES) else "title",
+            current_sort=current_sort,
             filters_active=any(self.request.GET.get(name) for name in self.filterset.filters),
+            list_url=reverse("commitments:list"),
+            **self.search_context(),
             **kwargs,
         )
 

@@ -58,8 +58,9 @@ def test_search_covers_title_summary_and_description(client, q, expected):
 
 def test_empty_results_say_so(client):
     response = client.get("/commitments/?q=zzzzqqqq")
-    assert "No commitments match these filters." in response.content.decode()
-    assert "0 commitments" in response.content.decode()
+    page = response.content.decode()
+    assert "No commitment matches every word of <q>zzzzqqqq</q>." in page
+    assert "0 commitments match <q>zzzzqqqq</q>" in page
 
 
 def test_sorting_by_deadline_puts_undated_last_both_ways(client):

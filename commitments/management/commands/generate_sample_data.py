@@ -10,7 +10,8 @@ that nothing is dated after today. Only primary keys, save times and the sample 
 Rows are written with `bulk_create`, which skips django-simple-history and signals: so the
 commitments' stored standing is computed at the end by `standing.refresh_all()` (what
 `manage.py refresh_standings` runs, one set-based query), which also bumps the public cache
-generation; each update's stored citation text just before, by `citations.refresh_all()`.
+generation; each update's stored citation text just before, by `citations.refresh_all()`,
+and each commitment's search texts by `search.refresh_all()`.
 
 The commitment `COMMITMENT_WITH_20_UPDATES` always exists with exactly 20 published updates:
 the benchmark's detail page.
@@ -32,7 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from commitments import citations as cited_sources
-from commitments import numbers, standing
+from commitments import numbers, search, standing
 from commitments.cache import bump_public_generation
 from commitments.models import (
     ANALYST_GROUP,
@@ -441,6 +442,7 @@ class SamplePortfolio:
         updates = self.create_updates(plans, analysts, editors)
         citations = self.cite_sources(updates, plans, sources)
         cited_sources.refresh_all()  # the stored text of each update's sources
+        search.refresh_all()  # each commitment's folded search texts
         standing.refresh_all()
         return {
             "commitments": len(plans),

@@ -1,0 +1,332 @@
+"""Search, in one place: how text is folded, which words mean the same, what is searched, how
+results are ranked, and the stored columns that make it the same on SQLite and PostgreSQL.
+
+A commitment stores three folded texts (`fold()`): `search_title` (its titles),
+`search_summary` (its summary) and `search_text` (everything a reader may type a word of: the
+titles and summary again, the description, the source's wording of the target, the sector,
+the parties and the event). A query is split into words; a commitment matches when EVERY
+word (or one of its synonyms, or its singular) begins a word of its `search_text` (CJK words,
+written without spaces, match anywhere). Results are ranked by how many of the words are in
+the title, then in the summary, then by title.
+
+The stored texts are written only by `refresh()` / `refresh_all()`, called when a commitment
+is saved, when its parties change and when a sector, party or event is saved (signals at the
+end of this module), by the migration that added them, by `generate_sample_data`, and found
+in the fixture (loaded raw). Issue 15's translated titles: add the field names to
+`TITLE_FIELDS` (or `SUMMARY_FIELDS`), then run `refresh_all()` in the migration adding them.
+"""
+
+import re
+import unicodedata
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
+
+# The commitment's own text fields, by rank. Text of related rows is in `_related_texts()`.
+TITLE_FIELDS = ["title"]
+SUMMARY_FIELDS = ["summary"]
+OTHER_FIELDS = ["description", "target_wording"]
+
+# What the "nothing matches" message says was searched.
+SEARCHED_DESCRIPTION = (
+    "titles, summaries, descriptions, target wording, sectors, parties and events"
+)
+
+MAX_WORDS = 12  # words beyond these are ignored (a pasted paragraph stays cheap)
+
+# Symbols read as words, so "¥10" is found by "yen 10" (and the reverse).
+SYMBOLS = {
+    "¥": " yen ",
+    "円": " yen ",
+    "￥": " yen ",
+    "₹": " rupee ",
+    "$": " dollar ",
+    "€": " euro ",
+    "£": " pound ",
+    "&": " and ",
+    "%": " percent ",
+}
+
+# Words a reader may type for words the commitments use. Each line is a group of words that
+# mean the same here: a query word in a group also matches every other word of the group.
+# Matching is by the start of a word, so "invest" already finds "investment", and plurals
+# are tried singular: list a word once, in its shortest useful form. Keep it small and
+# specific to what readers of the tracker look for (the seed data: fixtures/).
+SYNONYMS = [
+    ["yen", "jpy"],
+    ["rupee", "inr"],
+    ["dollar", "usd"],
+    ["moon", "lunar"],
+    ["worker", "professional", "personnel", "labour", "labor", "talent"],
+    ["student", "scholar"],
+    ["university", "universities", "college"],
+    ["mou", "memorandum", "memoranda"],
+    ["defence", "defense", "military"],
+    ["organisation", "organization"],
+    ["programme", "program"],
+    ["decarbonising", "decarbonizing", "decarbonisation", "decarbonization", "emissions"],
+    ["climate", "environment"],
+    ["chip", "semiconductor"],
+    ["ai", "artificial intelligence"],
+    ["isro", "indian space research"],
+    ["jaxa", "japan aerospace"],
+    ["msme", "small business"],
+    ["startup", "start-up", "start up"],
+    ["maritime", "naval"],
+    ["prefecture", "province"],
+]
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_DIGIT_GROUPS = re.compile(r"(?<=\d)[,\u00a0\u202f\u2009'’](?=\d{2,3}\b)")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def fold(text: str) -> str:
+    """`text` as search compares it: compatibility forms unified (full-width letters, ligatures),
+    accents dropped from Latin, Greek and Cyrillic letters ("Tōkyō" → "tokyo"; other scripts
+    keep their marks, which carry meaning), case folded, currency symbols read as words,
+    digit groups joined ("50,000" → "50000"), punctuation to single spaces."""
+    if not text:
+        return ""
+    for symbol, word in SYMBOLS.items():
+        text = text.replace(symbol, word)
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    base = ""
+    for char in decomposed:
+        if unicodedata.combining(char):
+            if base and ord(base) < 0x0530:
+                continue  # an accent on a Latin, Greek or Cyrillic letter
+        else:
+            base = char
+        kept.append(char)
+    text = unicodedata.normalize("NFKC", "".join(kept)).casefold()
+    for symbol, word in SYMBOLS.items():  # again: NFKC may have made one ("￥" → "¥")
+        text = text.replace(symbol, word)
+    text = _DIGIT_GROUPS.sub("", text)
+    return " ".join(_NOT_WORD.sub(" ", text).replace("_", " ").split())
+
+
+def _stored(*parts: str) -> str:
+    """A stored search text: folded, with a space before every word (and one at the end), so
+    that `contains(" " + word)` means "a word starts with `word`"."""
+    folded = " ".join(filter(None, (fold(part) for part in parts)))
+    return f" {folded} " if folded else ""
+
+
+_GROUPS: dict[str, list[str]] = {}
+for _group in SYNONYMS:
+    _folded = [fold(word) for word in _group]
+    for _word in _folded:
+        _GROUPS.setdefault(_word, [])
+        _GROUPS[_word] += [w for w in _folded if w not in _GROUPS[_word]]
+
+
+def _singular(word: str) -> str | None:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return None
+
+
+def words(query: str) -> list[str]:
+    """The distinct folded words of a query, in order, at most MAX_WORDS."""
+    seen = []
+    for word in fold(query).split():
+        if word not in seen:
+            seen.append(word)
+    return seen[:MAX_WORDS]
+
+
+def alternatives(word: str) -> list[str]:
+    """A folded query word and what else it may be written as: its singular, its synonyms."""
+    found = [word]
+    singular = _singular(word)
+    if singular:
+        found.append(singular)
+    for each in list(found):
+        for synonym in _GROUPS.get(each, []):
+            if synonym not in found:
+                found.append(synonym)
+    return found
+
+
+def _word_q(field: str, word: str) -> Q:
+    condition = Q()
+    for each in alternatives(word):
+        needle = each if _CJK.search(each) else f" {each}"
+        condition |= Q(**{f"{field}__contains": needle})
+    return condition
+
+
+def search(queryset, query: str):
+    """Commitments of `queryset` in which every word of `query` is found (see the module's
+    docstring), ranked title matches first, then summary matches, then by title. Annotates
+    `search_title_hits` and `search_summary_hits`. An empty query changes nothing."""
+    query_words = words(query)
+    if not query_words:
+        return queryset
+    for word in query_words:
+        queryset = queryset.filter(_word_q("search_text", word))
+
+    def hits(field):
+        return sum(
+            (
+                Case(When(_word_q(field, word), then=Value(1)), default=Value(0))
+                for word in query_words
+            ),
+            start=Value(0),
+        )
+
+    return queryset.annotate(
+        search_title_hits=Coalesce(hits("search_title"), 0, output_field=IntegerField()),
+        search_summary_hits=Coalesce(hits("search_summary"), 0, output_field=IntegerField()),
+    ).order_by("-search_title_hits", "-search_summary_hits", "title", "pk")
+
+
+# Writing the stored texts --------------------------------------------------------------------
+
+SEARCH_FIELDS = ("search_title", "search_summary", "search_text")
+
+
+def _texts(row: dict, related: list[str]) -> dict[str, str]:
+    titles = [row[name] or "" for name in TITLE_FIELDS]
+    summaries = [row[name] or "" for name in SUMMARY_FIELDS]
+    others = [row[name] or "" for name in OTHER_FIELDS]
+    return {
+        "search_title": _stored(*titles),
+        "search_summary": _stored(*summaries),
+        "search_text": _stored(*titles, *summaries, *others, *related),
+    }
+
+
+def compute(commitments) -> dict[int, dict[str, str]]:
+    """{pk: {search field: text}} for a queryset of commitments, in two queries. Works with
+    the historical models a migration gets from `apps.get_model()`."""
+    model = commitments.model
+    rows = list(
+        commitments.values(
+            "pk",
+            *TITLE_FIELDS,
+            *SUMMARY_FIELDS,
+            *OTHER_FIELDS,
+            "sector__name",
+            "event__name",
+        )
+    )
+    through = model._meta.get_field("commitment_parties").related_model
+    related: dict[int, list[str]] = {
+        row["pk"]: [
+            row["sector__name"] or "",
+            row["event__name"] or "",
+        ]
+        for row in rows
+    }
+    links = through.objects.filter(commitment__in=[row["pk"] for row in rows]).values_list(
+        "commitment_id", "party__name", "party__short_name", "contribution"
+    )
+    for commitment_id, name, short_name, contribution in links:
+        related[commitment_id] += [name or "", short_name or "", contribution or ""]
+    return {row["pk"]: _texts(row, related[row["pk"]]) for row in rows}
+
+
+def _write(commitments, batch_size: int = 1000) -> int:
+    fresh = compute(commitments)
+    current = commitments.model.objects.filter(pk__in=list(fresh)).values_list("pk", *SEARCH_FIELDS)
+    stale = []
+    for pk, *stored in current:
+        new = fresh[pk]
+        if list(stored) != [new[name] for name in SEARCH_FIELDS]:
+            stale.append(commitments.model(pk=pk, **new))
+    if stale:
+        # bulk_update: one UPDATE per batch, never a save() (no history entry: the texts are
+        # derived, not edited).
+        commitments.model.objects.bulk_update(stale, SEARCH_FIELDS, batch_size=batch_size)
+    return len(stale)
+
+
+def refresh(*pks) -> int:
+    """Rewrite the stored search texts of these commitments where they changed, in a bounded
+    number of queries (read, parties, one UPDATE per batch). Returns how many changed."""
+    from commitments.models import Commitment
+
+    wanted = [pk for pk in pks if pk is not None]
+    if not wanted:
+        return 0
+    return _write(Commitment.objects.filter(pk__in=wanted))
+
+
+def refresh_where(**lookup) -> int:
+    """Refresh every commitment matching `lookup` (a renamed sector, party or event)."""
+    from commitments.models import Commitment
+
+    return _write(Commitment.objects.filter(**lookup))
+
+
+def refresh_all(model=None) -> int:
+    """Every commitment's stored search texts (the migration passes its historical model)."""
+    if model is None:
+        from commitments.models import Commitment as model
+    with transaction.atomic():
+        return _write(model.objects.all())
+
+
+# Keeping them current ------------------------------------------------------------------------
+
+
+def _commitment_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return  # a fixture carries its stored texts (tests/test_fixture.py checks them)
+    if update_fields is not None and not (
+        set(update_fields) & {*TITLE_FIELDS, *SUMMARY_FIELDS, *OTHER_FIELDS, "sector", "event"}
+    ):
+        return  # e.g. the stored standing or a version bump
+    refresh(instance.pk)
+
+
+def _link_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh(instance.commitment_id)
+
+
+def _parties_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # from the party's side: these commitments
+        if pk_set:
+            refresh(*pk_set)
+        else:
+            refresh_where(parties=instance)
+    else:
+        refresh(instance.pk)
+
+
+def _related_saved(lookup):
+    def handler(sender, instance, raw=False, created=False, **kwargs):
+        if not raw and not created:
+            refresh_where(**{lookup: instance})
+
+    return handler
+
+
+_sector_saved = _related_saved("sector")
+_party_saved = _related_saved("parties")
+_event_saved = _related_saved("event")
+
+
+def connect():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from commitments.models import Commitment, CommitmentParty, Event, Party, Sector
+
+    post_save.connect(_commitment_saved, sender=Commitment, dispatch_uid="search-commitment")
+    post_save.connect(_link_changed, sender=CommitmentParty, dispatch_uid="search-link-save")
+    post_delete.connect(_link_changed, sender=CommitmentParty, dispatch_uid="search-link-del")
+    m2m_changed.connect(
+        _parties_changed, sender=Commitment.parties.through, dispatch_uid="search-parties"
+    )
+    post_save.connect(_sector_saved, sender=Sector, dispatch_uid="search-sector")
+    post_save.connect(_party_saved, sender=Party, dispatch_uid="search-party")
+    post_save.connect(_event_saved, sender=Event, dispatch_uid="search-event")
