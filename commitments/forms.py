@@ -160,6 +160,8 @@ class StatusUpdateForm(VersionCheckedForm):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
 
+    # The missing-source error is about the whole Sources section, not only the ticked ones.
+    summary_labels = {"existing_sources": "Sources"}
     # In the order the page shows them, so the error summary reads top to bottom.
     field_order = [
         "correction_note",

@@ -168,7 +168,8 @@ def briefing_links(sector=None, party=None, event=None):
 def error_summary(form, formset=None, formset_label=""):
     """Every problem with a form (and its formset), in page order, for the summary at its top:
     one item per error, `href` the id of the field it is about (None for the form as a whole).
-    A formset's forms are named "<formset_label> 1", "<formset_label> 2"…"""
+    A formset's forms are named "<formset_label> 1", "<formset_label> 2"…; a form's
+    `summary_labels` can name a field there otherwise than its label."""
     items = []
 
     def add(one_form, prefix=""):
@@ -181,7 +182,8 @@ def error_summary(form, formset=None, formset_label=""):
                 if field.is_hidden:
                     items.append({"href": None, "text": f"{prefix}{error}"})
                 else:
-                    label = f"{prefix}{field.label}: " if field.label else prefix
+                    name = getattr(one_form, "summary_labels", {}).get(field.name, field.label)
+                    label = f"{prefix}{name}: " if name else prefix
                     items.append({"href": f"#{field.auto_id}", "text": f"{label}{error}"})
 
     add(form)

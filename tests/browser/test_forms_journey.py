@@ -60,3 +60,14 @@ def test_errors_log_update_and_delete(page, live_server, seeded, width):
     assert_fits_width(page, width)
     page.get_by_role("button", name="Delete").click()
     expect(page.get_by_text("Deleted: “A draft to throw away.”")).to_be_visible()
+
+
+def test_an_empty_sign_in_reports_both_fields_at_once(page, live_server):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_have_text("There are 2 problems with this form")
+    summary.get_by_role("link", name="Password: This field is required.").click()
+    expect(page.get_by_label("Password")).to_be_focused()
+    assert_accessible(page)

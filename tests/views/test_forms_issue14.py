@@ -80,6 +80,7 @@ def test_every_error_comes_at_once_with_the_missing_source(client, analyst, comm
     form = response.context["form"]
     assert set(form.errors) == {"summary", "progress_value", "as_of", "existing_sources"}
     assert_summary_is_sound(content, problems=4)
+    assert "Sources: Add at least one source" in summary_of(content)
     assert summary_links(content) == [
         "id_as_of",
         "id_progress_value",
@@ -351,6 +352,12 @@ def test_log_update_is_for_those_who_log_updates(client, outsider, analyst, edit
         client.force_login(user)
         assert client.get(LOG_URL).status_code == 200
     assert client.post(LOG_URL).status_code == 405
+
+
+def test_the_workspace_links_to_log_update(client, analyst):
+    client.force_login(analyst)
+    content = client.get(reverse("commitments:workspace")).content.decode()
+    assert f'href="{LOG_URL}"' in content
 
 
 def test_log_update_finds_a_commitment_and_links_to_its_form(client, analyst):
