@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import F, Q
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -184,8 +185,11 @@ class StatusUpdateForm(VersionCheckedForm):
         }
         labels = {"as_of": "As of", "body": "Details (Markdown)"}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, check=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # "Preview", "Find" and "Add another source" redisplay the form unchecked: its
+        # problems are all reported together when it is saved or submitted.
+        self.check = check
         commitment = self.instance.commitment
         if self.instance.is_revision:
             # A correction: what changed and why is shown to the public with it.
@@ -212,6 +216,12 @@ class StatusUpdateForm(VersionCheckedForm):
         self.fields["existing_sources"].queryset = self._source_choices(user)
         if not self.is_bound:
             self._set_defaults()
+
+    def full_clean(self):
+        if self.check:
+            return super().full_clean()
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
 
     def _set_defaults(self):
         """What an unsent form starts from: a new update the commitment's stored status and
@@ -258,9 +268,16 @@ class NewSourceForm(forms.ModelForm):
     # value) does not, so a block left empty is skipped, not checked.
     TYPED_FIELDS = ("title", "url", "publisher", "published_on", "archive_url")
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, check=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.check = check  # as StatusUpdateForm's
+
+    def full_clean(self):
+        if self.check:
+            return super().full_clean()
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
 
     def has_changed(self):
         return any(name in self.changed_data for name in self.TYPED_FIELDS)

@@ -277,6 +277,10 @@ NO_SOURCE_MESSAGE = (
 )
 
 
+# The update form's actions that save, and so check everything; the others redisplay it.
+CHECKED = ("save", "submit")
+
+
 def _update_form(request, update):
     """Log or edit an update. "Preview", "Find" and "Add another source" redisplay the form
     with everything typed kept; "Save draft" and "Submit for review" save it."""
@@ -287,7 +291,9 @@ def _update_form(request, update):
         if action == "add-source":
             total = int(t) if (t := formset_data.get("new-TOTAL_FORMS", "")[:2]).isdecimal() else 1
             formset_data["new-TOTAL_FORMS"] = str(min(total + 1, 10))
-        form = StatusUpdateForm(request.POST, instance=update, user=request.user)
+        form = StatusUpdateForm(
+            request.POST, instance=update, user=request.user, check=action in CHECKED
+        )
     else:
         initial = None
         if update.is_revision and not update.pk:
@@ -297,10 +303,10 @@ def _update_form(request, update):
         formset_data,
         prefix="new",
         queryset=Source.objects.none(),
-        form_kwargs={"user": request.user},
+        form_kwargs={"user": request.user, "check": action in CHECKED},
     )
 
-    if request.method == "POST" and action in ("save", "submit"):
+    if request.method == "POST" and action in CHECKED:
         # Everything is checked in one go, so every problem is reported at once.
         valid = form.is_valid()
         valid = new_sources.is_valid() and valid
@@ -327,6 +333,11 @@ def _update_form(request, update):
                     messages.success(request, f"Draft saved: “{saved.summary}”.")
                 return redirect("commitments:workspace")
 
+    if form.is_bound and "existing_sources" in form.errors:
+        # Each checkbox, not only their group, points at the error beside the Sources.
+        form.fields["existing_sources"].widget.attrs["aria-describedby"] = (
+            f"{form['existing_sources'].auto_id}_error"
+        )
     return render(
         request,
         "commitments/update_form.html",

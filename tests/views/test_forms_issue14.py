@@ -93,6 +93,32 @@ def test_every_error_comes_at_once_with_the_missing_source(client, analyst, comm
     assert not StatusUpdate.objects.exists()
 
 
+def test_editing_reports_every_error_at_once(client, analyst, commitment):
+    draft = make_update(commitment, author=analyst, sources=[])
+    client.force_login(analyst)
+    response = client.post(
+        reverse("commitments:update-edit", args=[draft.pk]),
+        form_data(action="submit", summary="", progress_value="-2", loaded_version=draft.version),
+    )
+    assert set(response.context["form"].errors) == {"summary", "progress_value", "existing_sources"}
+    assert_summary_is_sound(response.content.decode(), problems=3)
+    assert StatusUpdate.objects.get(pk=draft.pk).state == "draft"
+
+
+def test_a_correction_reports_every_error_at_once(client, analyst, commitment):
+    original = make_published_update(commitment, author=analyst)
+    client.force_login(analyst)
+    response = client.post(
+        reverse("commitments:update-correct", args=[original.pk]),
+        form_data(action="submit", summary="", correction_note=""),
+    )
+    form = response.context["form"]
+    assert set(form.errors) == {"correction_note", "summary", "existing_sources"}
+    content = response.content.decode()
+    assert_summary_is_sound(content, problems=3)
+    assert summary_links(content)[0] == "id_correction_note"
+
+
 def test_new_source_errors_come_with_the_update_errors(client, analyst, commitment):
     client.force_login(analyst)
     response = client.post(
@@ -103,6 +129,21 @@ def test_new_source_errors_come_with_the_update_errors(client, analyst, commitme
     assert_summary_is_sound(content, problems=2)
     assert summary_links(content) == ["id_summary", "id_new-0-url"]
     assert "New source 1 › URL:" in summary_of(content)
+
+
+@pytest.mark.parametrize("action", ["preview", "search", "add-source"])
+def test_redisplaying_the_form_reports_nothing_yet(client, analyst, commitment, action):
+    client.force_login(analyst)
+    response = client.post(
+        new_update_url(commitment),
+        form_data(action=action, summary="", progress_value="-1", source_query="x" * 300),
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert not summary_of(content)
+    assert NEGATIVE not in content and 'aria-invalid="true"' not in content
+    assert 'value="-1"' in content  # what was typed is kept
+    assert not StatusUpdate.objects.exists()
 
 
 def test_a_draft_needs_no_source(client, analyst, commitment):
