@@ -450,3 +450,11 @@ def test_log_update_survives_bad_input(client, analyst, query):
     client.force_login(analyst)
     # A NUL is refused at the door (400) by the site's middleware; the rest are searched.
     assert client.get(LOG_URL, {"q": query}).status_code == (400 if query == "\x00" else 200)
+
+
+def test_the_report_form_is_summarised(client, seeded):
+    response = client.get(reverse("commitments:report"), {"from": "2025-13-45", "to": "soon"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert_summary_is_sound(content, problems=2)
+    assert summary_links(content) == ["id_from", "id_to"]
