@@ -3,14 +3,16 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import F, Q
+from django.forms.utils import ErrorDict
+from django.utils import timezone
 from django.utils.html import format_html
 
 from commitments.models import Source, StatusUpdate
-from commitments.numbers import INTERNATIONAL, format_quantity
+from commitments.numbers import INTERNATIONAL, format_quantity, plain_digits
 
 CONFLICT_MESSAGE = (
     "Someone else saved a change to this {name} after you opened it. Their version is shown "
@@ -18,11 +20,39 @@ CONFLICT_MESSAGE = (
 )
 
 
+class SaysItOnce:
+    """A form that reports each error once per field: a model's clean() and a field's
+    validator can find the same fault ("cannot be negative") and both say so."""
+
+    def add_error(self, field, error):
+        if not isinstance(error, ValidationError):
+            error = ValidationError(error)
+        if hasattr(error, "error_dict"):
+            by_field = error.error_dict
+        else:
+            by_field = {field or NON_FIELD_ERRORS: error.error_list}
+        fresh = {}
+        for name, error_list in by_field.items():
+            said = set()
+            if self._errors and name in self._errors:
+                said = {" ".join(e.messages) for e in self._errors[name].as_data()}
+            kept = []
+            for item in error_list:
+                text = " ".join(item.messages)
+                if text not in said:
+                    said.add(text)
+                    kept.append(item)
+            if kept:
+                fresh[name] = kept
+        if fresh:
+            super().add_error(None, ValidationError(fresh))
+
+
 class EditConflict(Exception):
     """The row changed between validation and saving."""
 
 
-class VersionCheckedForm(forms.ModelForm):
+class VersionCheckedForm(SaysItOnce, forms.ModelForm):
     """No lost edits: a save is refused when the row changed since the form was opened.
 
     The form carries the version it was opened at; on a conflict it shows the newer values
@@ -131,6 +161,20 @@ class StatusUpdateForm(VersionCheckedForm):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
 
+    # The missing-source error is about the whole Sources section, not only the ticked ones.
+    summary_labels = {"existing_sources": "Sources"}
+    # In the order the page shows them, so the error summary reads top to bottom.
+    field_order = [
+        "correction_note",
+        "as_of",
+        "status",
+        "progress_value",
+        "summary",
+        "body",
+        "source_query",
+        "existing_sources",
+    ]
+
     class Meta:
         model = StatusUpdate
         fields = ["as_of", "status", "progress_value", "summary", "body", "correction_note"]
@@ -141,8 +185,11 @@ class StatusUpdateForm(VersionCheckedForm):
         }
         labels = {"as_of": "As of", "body": "Details (Markdown)"}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, check=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # "Preview", "Find" and "Add another source" redisplay the form unchecked: its
+        # problems are all reported together when it is saved or submitted.
+        self.check = check
         commitment = self.instance.commitment
         if self.instance.is_revision:
             # A correction: what changed and why is shown to the public with it.
@@ -167,8 +214,27 @@ class StatusUpdateForm(VersionCheckedForm):
                 target,
             )
         self.fields["existing_sources"].queryset = self._source_choices(user)
-        if self.instance.pk and not self.is_bound:
+        if not self.is_bound:
+            self._set_defaults()
+
+    def full_clean(self):
+        if self.check:
+            return super().full_clean()
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
+
+    def _set_defaults(self):
+        """What an unsent form starts from: a new update the commitment's stored status and
+        today; a stored figure as plain digits ("6000", not "6000.0000")."""
+        if self.instance.pk:
             self.initial["existing_sources"] = list(self.instance.sources.all())
+        elif not self.instance.is_revision:
+            if not self.initial.get("status"):
+                self.initial["status"] = self.instance.commitment.current_status or ""
+            if not self.initial.get("as_of"):
+                self.initial["as_of"] = timezone.localdate()
+        if "progress_value" in self.fields and self.initial.get("progress_value") is not None:
+            self.initial["progress_value"] = plain_digits(self.initial["progress_value"])
 
     def _source_choices(self, user):
         """Sources the analyst may cite: the public ones and their own, never others' drafts."""
@@ -198,9 +264,23 @@ class NewSourceForm(forms.ModelForm):
         fields = ["title", "url", "publisher", "published_on", "archive_url", "kind"]
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, user=None, **kwargs):
+    # What makes a new-source block "filled in": its kind alone (a select that always has a
+    # value) does not, so a block left empty is skipped, not checked.
+    TYPED_FIELDS = ("title", "url", "publisher", "published_on", "archive_url")
+
+    def __init__(self, *args, user=None, check=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.check = check  # as StatusUpdateForm's
+
+    def full_clean(self):
+        if self.check:
+            return super().full_clean()
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
+
+    def has_changed(self):
+        return any(name in self.changed_data for name in self.TYPED_FIELDS)
 
     def clean_url(self):
         url = self.cleaned_data["url"]

@@ -41,6 +41,12 @@ def _trim(number: Decimal) -> str:
     return text or "0"
 
 
+def plain_digits(value) -> str:
+    """A stored number as a form shows it for editing: 6000.0000 → '6000', 12.5000 → '12.5'."""
+    number = to_decimal(value)
+    return "" if number is None else _trim(number)
+
+
 def group_digits(value, system: str = INDIAN) -> str:
     """All the digits, grouped: 750000 → '7,50,000' (Indian) or '750,000' (international)."""
     number = to_decimal(value)

@@ -56,6 +56,7 @@ urlpatterns = [
     ),
     # Pages that show drafts: never kept by a browser or a proxy (Cache-Control: no-store).
     path("workspace/", never_cache(editorial.workspace), name="workspace"),
+    path("workspace/log/", never_cache(editorial.log_update), name="log-update"),
     path(
         "commitments/<slug:slug>/updates/new/",
         never_cache(editorial.update_new),
@@ -67,7 +68,7 @@ urlpatterns = [
     path("updates/<int:pk>/retract/", never_cache(editorial.update_retract), name="update-retract"),
     path("updates/<int:pk>/submit/", editorial.update_submit, name="update-submit"),
     path("updates/<int:pk>/withdraw/", editorial.update_withdraw, name="update-withdraw"),
-    path("updates/<int:pk>/delete/", editorial.update_delete, name="update-delete"),
+    path("updates/<int:pk>/delete/", never_cache(editorial.update_delete), name="update-delete"),
     path("updates/<int:pk>/publish/", editorial.update_publish, name="update-publish"),
     path("updates/<int:pk>/reject/", editorial.update_reject, name="update-reject"),
     path("review/", never_cache(editorial.review), name="review"),

@@ -61,6 +61,7 @@ TABLE = {
     ),
     "commitments:badge": ("/commitments/chandrayaan-5/badge.svg", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:workspace": ("/workspace/", SIGNED_IN_GET, NOT_ALLOWED, {}),
+    "commitments:log-update": ("/workspace/log/", SIGNED_IN_GET, NOT_ALLOWED, {}),
     "commitments:number-system": (
         "/preferences/numbers/",
         NOT_ALLOWED,
@@ -106,7 +107,7 @@ TABLE = {
     ),
     "commitments:update-delete": (
         "/updates/{draft}/delete/",
-        NOT_ALLOWED,
+        each(302, 200, 404, 404, 404),  # GET asks for confirmation, POST deletes
         each(302, 302, 404, 404, 404),
         {},
     ),

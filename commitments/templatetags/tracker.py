@@ -164,3 +164,34 @@ def briefing_links(sector=None, party=None, event=None):
         params = {**query, "from": start.isoformat(), "to": end.isoformat()}
         links.append((label, urlencode({**params, "format": "pdf"}), urlencode(params)))
     return {"links": links, "query": urlencode(query), "scope": sector or party or event or None}
+
+
+@register.simple_tag
+def error_summary(form, formset=None, formset_label=""):
+    """Every problem with a form (and its formset), in page order, for the summary at its top:
+    one item per error, `href` the id of the field it is about (None for the form as a whole).
+    A formset's forms are named "<formset_label> 1", "<formset_label> 2"…; a form's
+    `summary_labels` can name a field there otherwise than its label."""
+    items = []
+
+    def add(one_form, prefix=""):
+        if one_form is None:
+            return
+        for error in one_form.non_field_errors():
+            items.append({"href": None, "text": f"{prefix}{error}"})
+        for field in one_form:
+            for error in field.errors:
+                if field.is_hidden:
+                    items.append({"href": None, "text": f"{prefix}{error}"})
+                else:
+                    name = getattr(one_form, "summary_labels", {}).get(field.name, field.label)
+                    label = f"{prefix}{name}: " if name else prefix
+                    items.append({"href": f"#{field.auto_id}", "text": f"{label}{error}"})
+
+    add(form)
+    if formset:
+        for error in formset.non_form_errors():
+            items.append({"href": None, "text": str(error)})
+        for number, one_form in enumerate(formset.forms, start=1):
+            add(one_form, f"{formset_label} {number} › " if formset_label else "")
+    return items

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils import timezone
 
 from commitments import throttle
+from commitments.models import ANALYST_GROUP, EDITOR_GROUP
 
 logger = logging.getLogger("commitments.security")
 
@@ -39,9 +40,25 @@ def locked_out(request, original_response=None, credentials=None):
     return response
 
 
+def landing_page(user) -> str:
+    """Where a user starts after signing in, by role (the groups commitments/roles.py sets up;
+    a superuser without one is an administrator and starts on the dashboard)."""
+    roles = {group.name for group in user.groups.all()}
+    if EDITOR_GROUP in roles:
+        return "commitments:review"
+    if ANALYST_GROUP in roles:
+        return "commitments:workspace"
+    return "commitments:dashboard"
+
+
 class LoginView(auth_views.LoginView):
     """Django's sign-in, limited per client address whatever the username: at most
     THROTTLE_RATE_LOGIN attempts, and THROTTLE_RATE_LOGIN_FAILED failed ones."""
+
+    def get_default_redirect_url(self):
+        """Without a safe `next` (Django ignores any other): analysts land on their
+        workspace, editors on the review queue, everyone else on the dashboard."""
+        return resolve_url(landing_page(self.request.user))
 
     def post(self, request, *args, **kwargs):
         wait = throttle.reached(

@@ -13,15 +13,16 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commitments import rules
+from commitments.filters import SEARCH_MAX_LENGTH, CommitmentFilter
 from commitments.forms import (
     EditConflict,
     NewSourceFormSet,
@@ -185,6 +186,43 @@ def workspace(request):
     return render(request, "commitments/workspace.html", context)
 
 
+# "Log an update": how many commitments a search shows, and how many recently updated.
+LOG_MATCHES_SHOWN = 25
+LOG_RECENT_SHOWN = 8
+
+
+@require_safe
+@login_required
+@permission_required("commitments.add_statusupdate", raise_exception=True)
+def log_update(request):
+    """Pick the commitment to update, then straight to its form: a search (the list's own,
+    over every commitment an analyst may update, published or not), at most
+    LOG_MATCHES_SHOWN matches, and the ones this analyst updated most recently."""
+    search = CommitmentFilter(
+        {"q": request.GET.get("q", "")[:SEARCH_MAX_LENGTH]},
+        queryset=Commitment.objects.order_by("title", "pk"),
+    )
+    query = search.form.cleaned_data.get("q", "") if search.is_valid() else ""
+    matches = list(search.qs[: LOG_MATCHES_SHOWN + 1])
+    recent = list(
+        Commitment.objects.filter(updates__author=request.user)
+        .annotate(last_worked_on=Max("updates__updated_at"))
+        .order_by("-last_worked_on", "pk")[:LOG_RECENT_SHOWN]
+    )
+    return render(
+        request,
+        "commitments/log_update.html",
+        {
+            "search": search,
+            "query": query.strip(),
+            "matches": matches[:LOG_MATCHES_SHOWN],
+            "more": len(matches) > LOG_MATCHES_SHOWN,
+            "shown": LOG_MATCHES_SHOWN,
+            "recent": recent,
+        },
+    )
+
+
 @login_required
 @permission_required("commitments.add_statusupdate", raise_exception=True)
 def update_new(request, slug):
@@ -233,6 +271,16 @@ def update_edit(request, pk):
     return _update_form(request, _get_rw_update_for_user(request, pk))
 
 
+NO_SOURCE_MESSAGE = (
+    "Add at least one source before submitting for review. Tick one on record or fill in a "
+    "new one below."
+)
+
+
+# The update form's actions that save, and so check everything; the others redisplay it.
+CHECKED = ("save", "submit")
+
+
 def _update_form(request, update):
     """Log or edit an update. "Preview", "Find" and "Add another source" redisplay the form
     with everything typed kept; "Save draft" and "Submit for review" save it."""
@@ -243,32 +291,37 @@ def _update_form(request, update):
         if action == "add-source":
             total = int(t) if (t := formset_data.get("new-TOTAL_FORMS", "")[:2]).isdecimal() else 1
             formset_data["new-TOTAL_FORMS"] = str(min(total + 1, 10))
-        form = StatusUpdateForm(request.POST, instance=update, user=request.user)
+        form = StatusUpdateForm(
+            request.POST, instance=update, user=request.user, check=action in CHECKED
+        )
     else:
         initial = None
         if update.is_revision and not update.pk:
             initial = {"existing_sources": list(update.corrects.sources.all())}
-        elif not update.pk:
-            initial = {"as_of": timezone.localdate()}
         form = StatusUpdateForm(instance=update, user=request.user, initial=initial)
     new_sources = NewSourceFormSet(
         formset_data,
         prefix="new",
         queryset=Source.objects.none(),
-        form_kwargs={"user": request.user},
+        form_kwargs={"user": request.user, "check": action in CHECKED},
     )
 
-    if (
-        request.method == "POST"
-        and action in ("save", "submit")
-        and form.is_valid()
-        and new_sources.is_valid()
-    ):
-        chosen = list(form.cleaned_data["existing_sources"])
+    if request.method == "POST" and action in CHECKED:
+        # Everything is checked in one go, so every problem is reported at once.
+        valid = form.is_valid()
+        valid = new_sources.is_valid() and valid
         typed = [f for f in new_sources.forms if f.has_changed()]
-        if action == "submit" and not chosen and not typed:
-            form.add_error(None, "Add at least one source before submitting for review.")
-        else:
+        # Checked whatever else is wrong, and said beside the Sources.
+        if (
+            action == "submit"
+            and "existing_sources" not in form.errors
+            and not typed
+            and not form.cleaned_data.get("existing_sources")
+        ):
+            form.add_error("existing_sources", NO_SOURCE_MESSAGE)
+            valid = False
+        if valid:
+            chosen = list(form.cleaned_data["existing_sources"])
             try:
                 saved = _save_update(request, form, typed, chosen, submit=action == "submit")
             except EditConflict:
@@ -280,6 +333,11 @@ def _update_form(request, update):
                     messages.success(request, f"Draft saved: “{saved.summary}”.")
                 return redirect("commitments:workspace")
 
+    if form.is_bound and "existing_sources" in form.errors:
+        # Each checkbox, not only their group, points at the error beside the Sources.
+        form.fields["existing_sources"].widget.attrs["aria-describedby"] = (
+            f"{form['existing_sources'].auto_id}_error"
+        )
     return render(
         request,
         "commitments/update_form.html",
@@ -330,15 +388,23 @@ def update_withdraw(request, pk):
     return _step(request, lambda: update.withdraw(by=request.user), "Withdrawn to draft.")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @permission_required("commitments.change_statusupdate", raise_exception=True)
 def update_delete(request, pk):
+    """GET asks "Delete this draft? It cannot be undone." (no script needed); POST deletes."""
     update = _get_update_for_user(request, pk, Action.DELETE)
+    back = _next_or(request, reverse("commitments:workspace"))
+    if request.method != "POST":
+        return render(
+            request,
+            "commitments/delete_update.html",
+            {"update": update, "commitment": update.commitment, "back": back},
+        )
     update._change_reason = "Deleted"
     update.delete()
     messages.success(request, f"Deleted: “{update.summary}”.")
-    return redirect(_next_or(request, reverse("commitments:workspace")))
+    return redirect(back)
 
 
 @require_POST

@@ -30,3 +30,12 @@ document.addEventListener("DOMContentLoaded", () => {
     opened = [];
   });
 })();
+
+// == Forms: move focus to a form's error summary, so its problems are read out first ==
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary && document.activeElement !== summary) {
+    summary.focus();
+  }
+});
+// (end of forms block)
