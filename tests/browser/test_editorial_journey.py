@@ -34,7 +34,7 @@ def test_log_submit_publish(page, live_server, seeded):
     assert_accessible(page)
 
     page.goto(site + "/commitments/five-lakh-indians-to-japan/")
-    page.get_by_role("link", name="Log an update").click()
+    page.get_by_role("main").get_by_role("link", name="Log an update").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log an update")
     page.get_by_label("As of").fill("2026-04-01")
     page.get_by_label("Status").select_option("in_progress")

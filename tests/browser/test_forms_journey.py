@@ -27,7 +27,7 @@ def test_errors_log_update_and_delete(page, live_server, seeded, width):
     assert_accessible(page)
     assert_fits_width(page, width)
     page.get_by_label("Find a commitment by its words").fill("skilled")
-    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     page.get_by_role("link", name="50,000 skilled professionals to Japan").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log an update")
     expect(page.get_by_label("Status")).not_to_have_value("")
