@@ -7,10 +7,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F, Value, Window
+from django.db.models.functions import Lag
 from django.utils import timezone
 
 from commitments.cache import cached_public_data
-from commitments.models import Commitment, StatusUpdate, UpdateStatus
+from commitments.models import OLDEST_FIRST, Commitment, StatusUpdate, UpdateStatus
 
 WIDTH, HEIGHT = 600, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 12, 12, 12, 28
@@ -102,9 +104,20 @@ def portfolio_over_time(today: datetime.date | None = None) -> dict | None:
 
 
 def _portfolio(today: datetime.date) -> dict | None:
+    # Only the updates that changed a commitment's status (or gave it its first one) move
+    # the counts: the database drops the others (a window over each commitment's updates,
+    # in the order that decides its status), so progress figures cost nothing here.
     rows = list(
         StatusUpdate.objects.published()
         .filter(as_of__lte=today)
+        .annotate(
+            previous_status=Window(
+                Lag("status", default=Value("")),
+                partition_by=[F("commitment_id")],
+                order_by=list(OLDEST_FIRST),
+            )
+        )
+        .exclude(previous_status=F("status"))
         .oldest_first()
         .values_list("commitment_id", "as_of", "status")
     )
@@ -114,15 +127,16 @@ def _portfolio(today: datetime.date) -> dict | None:
     statuses = list(UpdateStatus)
     table = []
     current, index = {}, 0
+    counts = {status.value: 0 for status in statuses}
     for month_end in months:
         while index < len(rows) and rows[index][1] <= month_end:
             commitment_id, _, status = rows[index]
+            if commitment_id in current:
+                counts[current[commitment_id]] -= 1
             current[commitment_id] = status
-            index += 1
-        counts = {status.value: 0 for status in statuses}
-        for status in current.values():
             counts[status] += 1
-        table.append({"month_end": month_end, "counts": counts, "total": len(current)})
+            index += 1
+        table.append({"month_end": month_end, "counts": dict(counts), "total": len(current)})
 
     return {
         "table": table,
