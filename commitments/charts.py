@@ -164,7 +164,7 @@ class StackedLayout:
 
 STACKED_LAYOUTS = (
     StackedLayout("wide", 560, 270, 40, 150, 16, 40, 8, True),
-    StackedLayout("narrow", 320, 270, 34, 34, 16, 40, 3, False),
+    StackedLayout("narrow", 300, 270, 34, 34, 16, 40, 3, False),
 )
 FONT = 13  # user units: .dash-chart text in site.css
 LINE = 15  # the least distance between two direct labels
