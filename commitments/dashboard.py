@@ -30,6 +30,32 @@ def event_dates(event: Event) -> str:
     return f"{start:%-d %B %Y} – {end:%-d %B %Y}"
 
 
+def distribution(by_status) -> list[dict]:
+    """Segments of one bar of all the commitments, a status each (zeros left out): where
+    each starts and how wide it is, out of 100, and its whole-number share; the shares add
+    up to 100 (largest remainders)."""
+    total = sum(count for _, count in by_status)
+    counted = [(status, count) for status, count in by_status if count]
+    exact = [100 * count / total for _, count in counted]
+    shares = [int(value) for value in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: shares[i] - exact[i])
+    for i in by_remainder[: 100 - sum(shares)] if counted else []:
+        shares[i] += 1
+    segments, start = [], 0.0
+    for (status, count), width, share in zip(counted, exact, shares, strict=True):
+        segments.append(
+            {
+                "status": status,
+                "count": count,
+                "x": round(start, 2),
+                "width": round(width, 2),
+                "share": share,
+            }
+        )
+        start += width
+    return segments
+
+
 @dataclass
 class Tracked:
     """What the tracker follows, from the events the public commitments were made at."""

@@ -124,6 +124,7 @@ class DashboardView(AsOfMixin, TemplateView):
             recent_window=dashboard.RECENT_WINDOW,
             recent_window_full=len(recent) == dashboard.RECENT_WINDOW,
             unused_statuses=[status.label for status, count in by_status if not count],
+            distribution=dashboard.distribution(by_status),
             open_count=total - sum(count for s, count in by_status if s in CLOSED_STATUSES),
             by_status=[
                 {"status": status, "count": count, "percent": round(100 * count / largest)}

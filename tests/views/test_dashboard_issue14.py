@@ -27,6 +27,7 @@ from tests.factories import (
     make_published_update,
     make_update,
 )
+from tests.test_public_cache import shared_cache  # noqa: F401 (a fixture)
 
 STATUSES = [status.value for status in UpdateStatus]
 
@@ -473,3 +474,42 @@ def test_dashboard_costs_the_same_with_18_or_hundreds(
         response = client.get("/")
     assert len(response.context["headline"]) == HEADLINE_LENGTH
     assert len(response.context["recent_changes"]) <= 8
+
+
+# The cached page ------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_the_cached_dashboard_follows_editors_at_once(client, seeded):
+    """The dashboard is served from the public cache; editing the headline order or an event
+    invalidates it like any other public change."""
+    first = meters(client.get("/").content.decode())[0][0]
+    assert first.startswith("¥10 trillion")
+    skilled = Commitment.objects.get(pk=14)
+    skilled.dashboard_position = 1
+    skilled.save()
+    assert meters(client.get("/").content.decode())[0][0] == "50,000 skilled professionals to Japan"
+    event = Event.objects.get()
+    event.location = "Tokyo and Sendai, Japan"
+    event.save()
+    assert "Summit, Tokyo and Sendai, Japan, 29–30 August 2025" in tracked_line(client)
+
+
+def test_status_distribution_shares_add_up(client, seeded):
+    editor = make_editor()
+    for slug, status in [
+        ("chandrayaan-5", "in_progress"),
+        ("joint-crediting-mechanism", "delayed"),
+    ]:
+        make_published_update(Commitment.objects.get(slug=slug), by=editor, status=status)
+    response = client.get("/")
+    segments = response.context["distribution"]
+    assert [(s["status"].value, s["count"], s["share"]) for s in segments] == [
+        ("announced", 16, 89),  # 88.9, 5.6, 5.6: rounded each would make 101
+        ("in_progress", 1, 6),
+        ("delayed", 1, 5),
+    ]
+    assert segments[1]["x"] == segments[0]["width"]
+    caption = text(section(response.content.decode(), "by-status"))
+    assert "89 % announced · 6 % in progress · 5 % delayed" in caption
+    assert "None yet: Stalled, Partially achieved, Achieved, Abandoned." in caption
