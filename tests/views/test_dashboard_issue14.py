@@ -513,3 +513,20 @@ def test_status_distribution_shares_add_up(client, seeded):
     caption = text(section(response.content.decode(), "by-status"))
     assert "89 % announced · 6 % in progress · 5 % delayed" in caption
     assert "None yet: Stalled, Partially achieved, Achieved, Abandoned." in caption
+
+
+def test_as_of_a_day_the_meters_show_that_days_figures(client, seeded):
+    skilled = Commitment.objects.get(pk=14)
+    make_published_update(
+        skilled,
+        by=make_editor(),
+        status="in_progress",
+        progress_value=6000,
+        as_of=datetime.date(2026, 3, 31),
+    )
+    before = dict(meters(client.get("/?as_of=2026-03-30").content.decode()))
+    after = dict(meters(client.get("/?as_of=2026-04-01").content.decode()))
+    assert before["50,000 skilled professionals to Japan"].startswith(
+        "— No progress figure published yet"
+    )
+    assert after["50,000 skilled professionals to Japan"].startswith("12 % 6,000 of 50,000")
