@@ -530,3 +530,22 @@ def test_as_of_a_day_the_meters_show_that_days_figures(client, seeded):
         "— No progress figure published yet"
     )
     assert after["50,000 skilled professionals to Japan"].startswith("12 % 6,000 of 50,000")
+
+
+def test_a_chart_of_one_month_still_has_its_axes():
+    from commitments.charts import stacked_chart
+
+    statuses = list(UpdateStatus)
+    row = {
+        "month_end": TODAY,
+        "counts": {s.value: (5 if s.value == "achieved" else 0) for s in statuses},
+        "total": 5,
+    }
+    for layout in STACKED_LAYOUTS:
+        chart = stacked_chart([row], statuses, layout)
+        assert [t["value"] for t in chart["y_ticks"]] == [0, 2, 4, 6]
+        assert chart["bars"][0]["label"] == TODAY.strftime("%b")
+        assert chart["bars"][0]["year"] == str(TODAY.year)
+        assert [(d["count"], d["label"]) for d in chart["direct"]] == [(5, "Achieved")]
+        assert chart["bars"][0]["x"] + chart["bars"][0]["width"] < chart["direct_x"]
+        assert chart["direct_x"] < layout.width
