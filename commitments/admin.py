@@ -219,6 +219,7 @@ class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
                     "baseline_value",
                     "target_wording",
                     "counts_toward_parent",
+                    "dashboard_position",
                 ]
             },
         ),

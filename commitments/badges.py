@@ -3,11 +3,11 @@
 from django.template.loader import render_to_string
 
 COLOURS = {
-    "announced": "#4b5563",
-    "in_progress": "#0b57a4",
+    "announced": "#6a3d9a",
+    "in_progress": "#1d4ed8",
     "delayed": "#8a4b00",
     "stalled": "#a4262c",
-    "partially_achieved": "#0f6b63",
+    "partially_achieved": "#00727f",
     "achieved": "#1e6b2e",
     "abandoned": "#3f3f46",
 }

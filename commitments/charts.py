@@ -7,10 +7,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F, Value, Window
+from django.db.models.functions import Lag
 from django.utils import timezone
 
 from commitments.cache import cached_public_data
-from commitments.models import Commitment, StatusUpdate, UpdateStatus
+from commitments.models import OLDEST_FIRST, Commitment, StatusUpdate, UpdateStatus
 
 WIDTH, HEIGHT = 600, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 12, 12, 12, 28
@@ -102,9 +104,20 @@ def portfolio_over_time(today: datetime.date | None = None) -> dict | None:
 
 
 def _portfolio(today: datetime.date) -> dict | None:
+    # Only the updates that changed a commitment's status (or gave it its first one) move
+    # the counts: the database drops the others (a window over each commitment's updates,
+    # in the order that decides its status), so progress figures cost nothing here.
     rows = list(
         StatusUpdate.objects.published()
         .filter(as_of__lte=today)
+        .annotate(
+            previous_status=Window(
+                Lag("status", default=Value("")),
+                partition_by=[F("commitment_id")],
+                order_by=list(OLDEST_FIRST),
+            )
+        )
+        .exclude(previous_status=F("status"))
         .oldest_first()
         .values_list("commitment_id", "as_of", "status")
     )
@@ -114,46 +127,153 @@ def _portfolio(today: datetime.date) -> dict | None:
     statuses = list(UpdateStatus)
     table = []
     current, index = {}, 0
+    counts = {status.value: 0 for status in statuses}
     for month_end in months:
         while index < len(rows) and rows[index][1] <= month_end:
             commitment_id, _, status = rows[index]
+            if commitment_id in current:
+                counts[current[commitment_id]] -= 1
             current[commitment_id] = status
-            index += 1
-        counts = {status.value: 0 for status in statuses}
-        for status in current.values():
             counts[status] += 1
-        table.append({"month_end": month_end, "counts": counts, "total": len(current)})
+            index += 1
+        table.append({"month_end": month_end, "counts": dict(counts), "total": len(current)})
 
-    largest = max(row["total"] for row in table) or 1
-    bar_width = (WIDTH - PAD_LEFT - PAD_RIGHT) / len(table)
-    bars = []
-    for i, row in enumerate(table):
-        bottom = HEIGHT - PAD_BOTTOM
-        segments = []
-        for status in statuses:
-            n = row["counts"][status.value]
-            if not n:
-                continue
-            height = n / largest * (HEIGHT - PAD_TOP - PAD_BOTTOM)
-            bottom -= height
-            segments.append(
-                {"status": status.value, "y": round(bottom, 1), "height": round(height, 1)}
-            )
-        bars.append(
-            {
-                "x": round(PAD_LEFT + i * bar_width + bar_width * 0.15, 1),
-                "width": round(bar_width * 0.7, 1),
-                "segments": segments,
-                "label": row["month_end"].strftime("%b %y"),
-                "label_x": round(PAD_LEFT + (i + 0.5) * bar_width, 1),
-            }
-        )
     return {
-        "bars": bars,
         "table": table,
         "statuses": statuses,
-        "width": WIDTH,
-        "height": HEIGHT,
-        "label_y": HEIGHT - 8,
-        "label_every": max(1, len(bars) // 8),
+        "layouts": [stacked_chart(table, statuses, layout) for layout in STACKED_LAYOUTS],
+    }
+
+
+@dataclass(frozen=True)
+class StackedLayout:
+    """One drawing of the status-over-time chart. Its text is `FONT` user units; the page
+    shows the narrow drawing in narrow boxes and the wide one from `min_box` CSS px, so the
+    text never renders below about 11 px."""
+
+    name: str
+    width: int
+    height: int
+    left: int  # room for the y-axis values
+    right: int  # room for the direct labels beside the last bar
+    top: int
+    bottom: int  # room for the month and year under the bars
+    max_labels: int  # time labels at most
+    named: bool  # direct labels name the status (wide) or give the count only (narrow)
+
+
+STACKED_LAYOUTS = (
+    StackedLayout("wide", 560, 270, 40, 150, 16, 40, 8, True),
+    StackedLayout("narrow", 300, 270, 34, 34, 16, 40, 3, False),
+)
+FONT = 13  # user units: .dash-chart text in site.css
+LINE = 15  # the least distance between two direct labels
+
+
+def nice_ticks(largest: int, most: int = 4) -> list[int]:
+    """0 and round steps (1, 2, 5, 10, 20, 25, 50…) up to at least `largest`, at most
+    `most` steps."""
+    largest = max(largest, 1)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 2.5, 5):
+            step = factor * magnitude
+            if step == int(step) and largest / step <= most:
+                step = int(step)
+                top = -(-largest // step) * step
+                return list(range(0, top + 1, step))
+        magnitude *= 10
+
+
+def _spread(positions: list[float], low: float, high: float, gap: float) -> list[float]:
+    """Label positions moved apart by at least `gap`, kept within low–high, order kept."""
+    placed = []
+    for y in positions:
+        placed.append(max(y, placed[-1] + gap) if placed else max(y, low))
+    overflow = placed[-1] - high if placed else 0
+    if overflow > 0:
+        placed = [y - overflow for y in placed]
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - gap)
+    return [round(y, 1) for y in placed]
+
+
+def stacked_chart(table: list[dict], statuses, layout: StackedLayout) -> dict:
+    """Geometry of stacked bars (one a month end) with a y-axis, thinned time labels that
+    cannot collide, and direct labels for the latest month."""
+    ticks = nice_ticks(max(row["total"] for row in table))
+    top_value = ticks[-1] or 1
+    plot_left, plot_right = layout.left, layout.width - layout.right
+    plot_top, plot_bottom = layout.top, layout.height - layout.bottom
+    plot_height = plot_bottom - plot_top
+
+    def y(value):
+        return round(plot_bottom - value / top_value * plot_height, 1)
+
+    bar_width = (plot_right - plot_left) / len(table)
+    every = -(-len(table) // layout.max_labels)  # ceil: at most max_labels labels
+    labelled = set(range(len(table) - 1, -1, -every))  # the latest month always
+    bars, previous_year = [], None
+    for i, row in enumerate(table):
+        bottom, segments = 0, []
+        for status in statuses:
+            n = row["counts"][status.value]
+            if n:
+                segments.append(
+                    {
+                        "status": status.value,
+                        "label": status.label,
+                        "count": n,
+                        "y": y(bottom + n),
+                        "height": round(y(bottom) - y(bottom + n), 1),
+                        "middle": round((y(bottom) + y(bottom + n)) / 2, 1),
+                    }
+                )
+                bottom += n
+        label = year = ""
+        if i in labelled:
+            label = row["month_end"].strftime("%b")
+            if row["month_end"].year != previous_year:
+                year = str(row["month_end"].year)
+                previous_year = row["month_end"].year
+        bars.append(
+            {
+                "x": round(plot_left + i * bar_width + bar_width * 0.15, 1),
+                "width": round(max(bar_width * 0.7, 1), 1),
+                "center": round(plot_left + (i + 0.5) * bar_width, 1),
+                "segments": segments,
+                "label": label,
+                "year": year,
+            }
+        )
+    last = bars[-1]
+    spots = _spread(
+        [segment["middle"] + FONT / 3 for segment in reversed(last["segments"])],
+        plot_top + FONT,
+        plot_bottom,
+        LINE,
+    )
+    direct = [
+        {**segment, "text_y": spot}
+        for segment, spot in zip(reversed(last["segments"]), spots, strict=True)
+    ]
+    return {
+        "name": layout.name,
+        "width": layout.width,
+        "height": layout.height,
+        "plot_left": plot_left,
+        "plot_right": round(plot_right, 1),
+        "plot_top": plot_top,
+        "plot_bottom": plot_bottom,
+        "y_ticks": [
+            {"value": value, "y": y(value), "label_y": round(y(value) + FONT / 3, 1)}
+            for value in ticks
+        ],
+        "y_label_x": plot_left - 6,
+        "bars": bars,
+        "month_y": plot_bottom + FONT + 4,
+        "year_y": plot_bottom + 2 * FONT + 6,
+        "direct": direct,
+        "direct_x": round(last["x"] + last["width"] + 6, 1),
+        "named": layout.named,
     }

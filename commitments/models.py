@@ -1154,6 +1154,16 @@ class Commitment(models.Model):
         default=False,
         help_text="Its progress is a part of the parent's (same unit), not shown beside it.",
     )
+    dashboard_position = models.PositiveSmallIntegerField(
+        "position on the dashboard",
+        null=True,
+        blank=True,
+        help_text=(
+            "Features a measurable commitment among the dashboard's headline figures: 1 comes "
+            "first. Empty: after the featured ones, whole commitments before their parts, in "
+            "the order they were announced."
+        ),
+    )
     current_status = models.CharField(
         max_length=20, choices=StatusUpdate.Status, blank=True, editable=False
     )

@@ -21,7 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
-from commitments import search
+from commitments import dashboard, search
 from commitments.badges import badge_svg
 from commitments.charts import portfolio_over_time, progress_chart
 from commitments.context_processors import NUMBER_SYSTEM_COOKIE
@@ -113,8 +113,18 @@ class DashboardView(AsOfMixin, TemplateView):
         stale = public.stale(today).select_related("sector", "latest_update")
         behind = public.behind_pace()
         total = sum(count for _, count in by_status)
+        headline, measurable_count = dashboard.headline(public)
+        recent = list(self.recent_updates()[: dashboard.RECENT_WINDOW])
         return super().get_context_data(
             total=total,
+            tracked=dashboard.tracked(public),
+            headline=headline,
+            measurable_count=measurable_count,
+            recent_changes=dashboard.recent_changes(recent),
+            recent_window=dashboard.RECENT_WINDOW,
+            recent_window_full=len(recent) == dashboard.RECENT_WINDOW,
+            unused_statuses=[status.label for status, count in by_status if not count],
+            distribution=dashboard.distribution(by_status),
             open_count=total - sum(count for s, count in by_status if s in CLOSED_STATUSES),
             by_status=[
                 {"status": status, "count": count, "percent": round(100 * count / largest)}
@@ -124,7 +134,7 @@ class DashboardView(AsOfMixin, TemplateView):
                 {"sector": s, "percent": round(100 * s.public_count / largest_sector)}
                 for s in sectors
             ],
-            recent_updates=self.recent_updates()[:DASHBOARD_LIST_LENGTH],
+            recent_updates=recent[:DASHBOARD_LIST_LENGTH],
             overdue=overdue[:DASHBOARD_LIST_LENGTH],
             overdue_count=overdue.count(),
             upcoming=upcoming[:DASHBOARD_LIST_LENGTH],

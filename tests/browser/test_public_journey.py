@@ -65,7 +65,9 @@ def test_reader_journey(page, site, width):
     page.set_viewport_size({"width": width, "height": 900})
 
     page.goto(site + "/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Where every pledge stands")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "What was promised, and how it is going"
+    )
     assert_accessible(page)
     assert_fits_width(page, width)
 
