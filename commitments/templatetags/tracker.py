@@ -184,7 +184,7 @@ def age_in_words(since, today) -> str:
         return "today"
     if days == 1:
         return "yesterday"
-    if days < 45:
+    if days < 60:
         return f"{days} days"
     months = round(days / 30.4375)
     if months < 24:
