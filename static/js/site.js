@@ -30,8 +30,7 @@ document.addEventListener("DOMContentLoaded", () => {
     button.type = "button";
     button.className = "small secondary copy-button";
     button.textContent = "Copy";
-    const label = document.querySelector(`label[for="${field.id}"]`);
-    button.setAttribute("aria-label", `Copy: ${label ? label.textContent.replace(/:$/, "") : "address"}`);
+    button.setAttribute("aria-label", `Copy ${field.dataset.copy || "this address"}`);
     const status = document.createElement("span");
     status.className = "meta copy-status";
     status.setAttribute("role", "status");

@@ -346,7 +346,7 @@ def test_the_follow_block_explains_the_feed(client, seeded):
     assert "feed reader" in words
     assert "Copy this address into your feed reader" in words
     feed = "http://testserver/commitments/chandrayaan-5/feed.atom"
-    assert f'value="{feed}" readonly data-copy' in block
+    assert f'value="{feed}" readonly data-copy="the feed\'s address"' in block
     assert 'href="/commitments/chandrayaan-5/feed.atom"' in block
     assert "Follow (Atom feed)" not in content
     assert client.get("/commitments/chandrayaan-5/feed.atom").status_code == 200
