@@ -18,7 +18,7 @@ PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 12, 12, 12, 28
 
 # The commitment page's chart is drawn small (its text stays at least 11 CSS px when a
 # 375 px phone shows it about 340 px wide) and scaled up, at most to 600 px, on a wide screen.
-CHART_WIDTH, CHART_HEIGHT = 400, 250
+CHART_WIDTH, CHART_HEIGHT = 360, 240
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 8, 8, 26, 30
 CHART_FONT = 13  # user units; also in site.css (.progress-chart text)
 Y_TICKS = 5  # at most about this many intervals on the value axis
@@ -66,12 +66,12 @@ def text_width(text: str) -> float:
 
 
 def place_labels(
-    candidates: list[tuple[float, str]], left: float, right: float, gap: float = 10
+    candidates: list[tuple[float, str]], left: float, right: float, gap: float = 8
 ) -> list[tuple[float, str, str]]:
-    """(x, text, anchor) for the labels that fit, left to right, none overlapping another or
-    the edges: the first is anchored at its start, the others centred (or ended at the
-    right edge)."""
-    placed, end_of_last = [], left - gap
+    """(x, text, anchor) for the labels that fit, in the order of `candidates` (the most
+    wanted first), none overlapping another or the edges; left to right. A label is centred
+    on its x, or anchored at its start or end near an edge."""
+    placed, spans = [], []
     for x, text in candidates:
         width = text_width(text)
         anchor, start = "middle", x - width / 2
@@ -79,11 +79,13 @@ def place_labels(
             anchor, start = "start", max(x, left)
         if start + width > right:
             anchor, start = "end", min(x, right) - width
-        if start < end_of_last + gap or start < left:
+        if start < left or any(
+            start < end + gap and start + width + gap > begin for begin, end in spans
+        ):
             continue
-        placed.append((round(x if anchor != "start" else start, 1), text, anchor))
-        end_of_last = start + width
-    return placed
+        spans.append((start, start + width))
+        placed.append((round(start if anchor == "start" else x, 1), text, anchor))
+    return sorted(placed)
 
 
 def progress_chart(commitment: Commitment) -> ProgressChart | None:
@@ -135,8 +137,9 @@ def progress_chart(commitment: Commitment) -> ProgressChart | None:
         for year in range(start.year + 1, end.year + 1)
         if datetime.date(year, 1, 1) <= end
     ]
+    # The years first; the month the line starts in where it leaves room.
     x_labels = place_labels(
-        [(x(start), f"{start:%b %Y}"), *[(x(day), str(day.year)) for day in new_years]],
+        [*[(x(day), str(day.year)) for day in new_years], (x(start), f"{start:%b %Y}")],
         left,
         right,
     )

@@ -512,13 +512,13 @@ def test_the_roll_up_page_costs_the_same_with_more_parts_and_updates(client, see
 
 def test_the_chart_has_a_value_axis_and_direct_labels(client, rollup):
     content = page(client, FIVE_LAKH)
-    svg = content.split('<svg viewBox="0 0 400 250"', 1)[1].split("</svg>", 1)[0]
+    svg = content.split('<svg viewBox="0 0 360 240"', 1)[1].split("</svg>", 1)[0]
     labels = [html.unescape(t) for t in re.findall(r"<text [^>]*>([^<]*)</text>", svg)]
     # The value axis: round steps from 0 to the target.
     for value in ("0", "1 lakh", "2 lakh", "3 lakh", "4 lakh", "5 lakh"):
         assert value in labels
     assert "Target 5 lakh" in labels and "Expected" in labels and "Today" in labels
-    assert "Aug 2025" in labels and "2030" in labels
+    assert {"2026", "2027", "2028", "2029", "2030"} <= set(labels)
     assert 'class="today-line"' in svg
     # Its data table is kept, outside the figure (a figcaption ends the figure).
     figure = content.split('<figure class="chart progress-chart"', 1)[1].split("</figure>", 1)[0]
@@ -532,21 +532,24 @@ def test_the_chart_of_a_past_day_marks_that_day(client, rollup):
     assert ">15 Jul 2026</text>" in content and ">Today</text>" not in content
 
 
-def test_year_labels_never_overlap():
-    left, right = 8, 392
-    candidates = [(8.0, "Aug 2025"), (40.0, "2026"), (70.0, "2027"), (100.0, "2028"), (391, "2029")]
+def test_year_labels_never_overlap_and_years_come_first():
+    left, right = 8, 352
+    candidates = [(40.0, "2026"), (70.0, "2027"), (100.0, "2028"), (351, "2029"), (8, "Aug 2025")]
     placed = place_labels(candidates, left, right)
+    texts = [text for _, text, _ in placed]
+    assert texts == ["2026", "2028", "2029"]  # 2027 too close to 2026; no room for Aug 2025
     spans = []
     for x, text, anchor in placed:
         width = text_width(text)
         start = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
         assert left <= start and start + width <= right, text
         spans.append((start, start + width))
-    assert placed[0][1] == "Aug 2025"
-    assert "2026" not in [text for _, text, _ in placed]  # too close to the first label
     for (_, end), (start, _) in itertools.pairwise(spans):
-        assert start >= end + 10
+        assert start >= end + 8
     assert text_width("2026") == 4 * CHART_FONT * 0.62
+    # With room, the starting month is written too, at the left edge.
+    roomy = place_labels([(200.0, "2026"), (8, "Aug 2025")], left, right)
+    assert roomy == [(8, "Aug 2025", "start"), (200.0, "2026", "middle")]
 
 
 def test_the_percent_meter_is_a_bar_not_a_sliver(client, rollup):
