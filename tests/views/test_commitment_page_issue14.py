@@ -555,3 +555,16 @@ def test_year_labels_never_overlap_and_years_come_first():
 def test_the_percent_meter_is_a_bar_not_a_sliver(client, rollup):
     content = page(client, FIVE_LAKH)
     assert '<span class="progress-meter">12,000 people <span class="progress">' in content
+
+
+def test_absolute_addresses_follow_the_request_s_scheme(client, seeded):
+    content = client.get("/commitments/chandrayaan-5/", secure=True).content.decode()
+    assert meta(content, "og:url") == "https://testserver/commitments/chandrayaan-5/"
+    assert '<link rel="canonical" href="https://testserver/commitments/chandrayaan-5/">' in content
+    ris = client.get("/commitments/chandrayaan-5/cite.ris", secure=True).content.decode()
+    assert "UR  - https://testserver/commitments/chandrayaan-5/\r\n" in ris
+
+
+def test_citations_answer_head_and_refuse_post(client, seeded):
+    assert client.head("/commitments/chandrayaan-5/cite.bib").status_code == 200
+    assert client.post("/commitments/chandrayaan-5/cite.bib").status_code == 405
