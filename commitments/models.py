@@ -617,6 +617,12 @@ class StatusUpdate(models.Model):
             standing.refresh(self.commitment_id, stored["commitment_id"] if stored else None)
 
     @property
+    def is_stale(self) -> bool:
+        """No published update for STALE_AFTER_DAYS (today, or on the day of an as-of
+        view): the rule of the dashboard's stale list (`standing.is_stale`)."""
+        return standing.is_stale(self.current_status, self.last_update_on, self.reference_day)
+
+    @property
     def status_definition(self) -> str:
         return STATUS_DEFINITIONS[self.status]
 
@@ -973,9 +979,7 @@ class CommitmentQuerySet(models.QuerySet):
 
     def stale(self, today: datetime.date | None = None, days: int | None = None):
         """Open commitments whose latest published update is older than `days`."""
-        today = self._today(today)
-        days = settings.STALE_AFTER_DAYS if days is None else days
-        cutoff = today - datetime.timedelta(days=days)
+        cutoff = standing.stale_cutoff(self._today(today), days)
         field = self._last_update_field()
         return self.open().filter(**{f"{field}__lt": cutoff}).order_by(field, "title")
 
@@ -1394,6 +1398,12 @@ class Commitment(models.Model):
         )
 
     @property
+    def is_stale(self) -> bool:
+        """No published update for STALE_AFTER_DAYS (today, or on the day of an as-of
+        view): the rule of the dashboard's stale list (`standing.is_stale`)."""
+        return standing.is_stale(self.current_status, self.last_update_on, self.reference_day)
+
+    @property
     def status_definition(self) -> str:
         return STATUS_DEFINITIONS.get(self.current_status, "No published update yet.")
 
@@ -1454,14 +1464,18 @@ class Commitment(models.Model):
         value) pairs, kept on the instance for the chart and the projection."""
         points = getattr(self, "_progress_points", None)
         if points is None:
-            rows = (
-                self.published_updates_then()
-                .exclude(progress_value=None)
-                .oldest_first()
-                .values_list("as_of", "progress_value")
-            )
             points = [Point(self.announced_on, self.baseline_value or Decimal(0))]
-            points += [Point(day, value) for day, value in rows]
+            if self.progress_from_parts:
+                # A roll-up: the sum of its parts' figures, as its stored progress is.
+                points += standing.summed_part_points(self, getattr(self, "standing_day", None))
+            else:
+                rows = (
+                    self.published_updates_then()
+                    .exclude(progress_value=None)
+                    .oldest_first()
+                    .values_list("as_of", "progress_value")
+                )
+                points += [Point(day, value) for day, value in rows]
             thinned = self._progress_points = thin_points(points)
             self.progress_points_thinned = len(thinned) < len(points)
             points = thinned

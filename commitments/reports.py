@@ -358,7 +358,7 @@ def build_report(start, end, sector=None, party=None, event=None) -> Report:
 
 
 def _classify(report: Report) -> None:
-    stale_before = report.end - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+    stale_before = standing.stale_cutoff(report.end)
     for commitment in report.commitments:
         before, after = report.at_start[commitment.pk], report.at_end[commitment.pk]
         if after.status == UpdateStatus.ACHIEVED and before.status != UpdateStatus.ACHIEVED:

@@ -108,9 +108,8 @@ def annotations(day: datetime.date | None = None) -> dict:
     decimal = StatusUpdate._meta.get_field("progress_value").clone()
     parts = (
         Commitment.objects.filter(
-            parent=OuterRef("pk"), counts_toward_parent=True, target_unit=OuterRef("target_unit")
+            counting_parts_q(OuterRef("pk"), OuterRef("target_unit"), OuterRef("target_unit_label"))
         )
-        .filter(~Q(target_unit="other") | Q(target_unit_label=OuterRef("target_unit_label")))
         .annotate(
             part_figure=Subquery(
                 _published(day)
@@ -134,6 +133,60 @@ def annotations(day: datetime.date | None = None) -> dict:
         "own_then": Subquery(figures, output_field=decimal.clone()),
         "parts_then": Subquery(parts, output_field=decimal.clone()),
     }
+
+
+def counting_parts_q(parent, unit, unit_label) -> Q:
+    """The rule for a commitment's *parts*: its children that count toward its target, in
+    the same unit (and, for "other", the same unit label). `parent`, `unit` and `unit_label`
+    are values or `OuterRef`s (the roll-up in `annotations`)."""
+    return Q(parent=parent, counts_toward_parent=True, target_unit=unit) & (
+        ~Q(target_unit="other") | Q(target_unit_label=unit_label)
+    )
+
+
+def summed_part_points(parent, day: datetime.date | None = None) -> list:
+    """A roll-up's story: each day on which one of `parent`'s parts' published figures
+    changed (up to `day`, or today), valued at the sum of every part's latest figure on that
+    day: the same parts and the same "latest" as `annotations` (so the last point is the
+    stored effective progress). One query; `progress.Point`s in date order."""
+    from commitments.models import Commitment
+    from commitments.progress import Point
+
+    parts = Commitment.objects.filter(
+        counting_parts_q(parent.pk, parent.target_unit, parent.target_unit_label)
+    )
+    rows = (
+        _published(day)
+        .filter(commitment__in=parts)
+        .exclude(progress_value=None)
+        .oldest_first()
+        .values_list("commitment_id", "as_of", "progress_value")
+    )
+    latest, by_day = {}, {}
+    for part, as_of, value in rows:
+        latest[part] = value
+        by_day[as_of] = sum(latest.values(), Decimal(0))  # the last figure of a day wins
+    return [Point(as_of, total) for as_of, total in by_day.items()]
+
+
+def stale_cutoff(today: datetime.date, days: int | None = None) -> datetime.date:
+    """The staleness rule's date: an open commitment whose latest published update is dated
+    before it is *stale* (no update in STALE_AFTER_DAYS days). The dashboard, the list's
+    filter, the reports and the commitment page all ask here."""
+    from django.conf import settings
+
+    days = settings.STALE_AFTER_DAYS if days is None else days
+    return today - datetime.timedelta(days=days)
+
+
+def is_stale(status: str, last_update_on: datetime.date | None, today: datetime.date) -> bool:
+    """One commitment by the same rule as `CommitmentQuerySet.stale()`: open (neither
+    achieved nor abandoned) and its latest update dated before `stale_cutoff(today)`."""
+    from commitments.models import CLOSED_STATUSES
+
+    if last_update_on is None or status in CLOSED_STATUSES:
+        return False
+    return last_update_on < stale_cutoff(today)
 
 
 def percent_sort_key(progress_expression) -> Case:

@@ -47,6 +47,16 @@ urlpatterns = [
         cache_public(require_safe(CommitmentFeed())),
         name="commitment-feed",
     ),
+    path(
+        "commitments/<slug:slug>/cite.bib",
+        cache_public(require_safe(public.CommitmentCitationView.as_view(output="bib"))),
+        name="cite-bib",
+    ),
+    path(
+        "commitments/<slug:slug>/cite.ris",
+        cache_public(require_safe(public.CommitmentCitationView.as_view(output="ris"))),
+        name="cite-ris",
+    ),
     path("commitments/<slug:slug>/badge.svg", cache_public(public.badge), name="badge"),
     path("preferences/numbers/", public.set_number_system, name="number-system"),
     path(

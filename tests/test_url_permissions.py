@@ -59,6 +59,18 @@ TABLE = {
         NOT_ALLOWED,
         {},
     ),
+    "commitments:cite-bib": (
+        "/commitments/chandrayaan-5/cite.bib",
+        PUBLIC_GET,
+        NOT_ALLOWED,
+        {},
+    ),
+    "commitments:cite-ris": (
+        "/commitments/chandrayaan-5/cite.ris",
+        PUBLIC_GET,
+        NOT_ALLOWED,
+        {},
+    ),
     "commitments:badge": ("/commitments/chandrayaan-5/badge.svg", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:workspace": ("/workspace/", SIGNED_IN_GET, NOT_ALLOWED, {}),
     "commitments:log-update": ("/workspace/log/", SIGNED_IN_GET, NOT_ALLOWED, {}),

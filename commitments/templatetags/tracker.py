@@ -195,3 +195,48 @@ def error_summary(form, formset=None, formset_label=""):
         for number, one_form in enumerate(formset.forms, start=1):
             add(one_form, f"{formset_label} {number} › " if formset_label else "")
     return items
+
+
+# The commitment page (issue 14): its chart's value axis and how fresh it is.
+
+
+@register.simple_tag(takes_context=True)
+def axis_value(context, value, commitment):
+    """A chart's axis label: money as money ('¥2.5 trillion'), anything else as a bare
+    number ('5 lakh', '1,25,000'); the unit is named once, in the chart's title."""
+    if commitment.target_unit in numbers.MONEY_UNITS:
+        return numbers.format_money(value, commitment.target_unit, _system(context))
+    return numbers.format_count(value, _system(context))
+
+
+def age_in_words(since, today) -> str:
+    """How long ago `since` was, as a reader says it: 'today', 'yesterday', '12 days',
+    '15 months', '2 years'."""
+    days = (today - since).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        return f"{days} days"
+    months = round(days / 30.4375)
+    if months < 24:
+        return f"{months} months"
+    return f"{days // 365} years"
+
+
+@register.inclusion_tag("includes/freshness.html")
+def freshness(commitment, as_of=None):
+    """How fresh a commitment's page is, beside its status: 'Updated 3 days ago (12 Nov
+    2026)' or, by the dashboard's staleness rule, 'No update since 29 Aug 2025 — 15
+    months' flagged as stale. In an as-of view, counted to that day."""
+    last = commitment.last_update_on
+    day = commitment.reference_day
+    age = age_in_words(last, day) if last else ""
+    return {
+        "last": last,
+        "age": age,
+        "stale": commitment.is_stale,
+        "stale_days": settings.STALE_AFTER_DAYS,
+        "as_of": as_of,
+    }

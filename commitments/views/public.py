@@ -50,6 +50,7 @@ from commitments.report_outputs import (
     update_rows,
 )
 from commitments.reports import build_report, default_period
+from commitments.sharing import citation_for, share_links
 from commitments.tables import PER_PAGE, SORT_CHOICES, CommitmentTable
 from commitments.throttle import throttle_download, throttle_list_export, throttle_report
 
@@ -409,8 +410,24 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         # One page of the timeline (`?updates=2` for older ones): the page costs the same
         # with 1 or 1,000 published updates.
         timeline = commitment.timeline(self.request.GET.get("updates") or 1)
+        page_url = self.page_url()
+        citation = citation_for(commitment, page_url, timezone.localdate())
+        share_text = f"{commitment.title}: {citation.status}"
+        children = getattr(commitment, "public_children", [])
+        counting = commitment.counting_parts
         return super().get_context_data(
             timeline=timeline,
+            page_url=page_url,
+            as_of_query=f"?as_of={self.as_of:%Y-%m-%d}" if self.as_of else "",
+            citation=citation,
+            share_links=share_links(commitment.title, share_text, page_url),
+            feed_url=self.request.build_absolute_uri(
+                reverse("commitments:commitment-feed", args=[commitment.slug])
+            ),
+            # Every public part once: those that count toward its target, then the others.
+            parts=counting + [child for child in children if child not in counting],
+            counting_parts=counting,
+            parts_with_figures=[part for part in counting if part.own_progress is not None],
             retractions=StatusUpdate.objects.notices()
             .filter(commitment=commitment, kind=StatusUpdate.Kind.RETRACTION)
             .select_related("corrects")
@@ -423,6 +440,37 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             pace_too_early_days=settings.PACE_TOO_EARLY_DAYS,
             **kwargs,
         )
+
+    def page_url(self) -> str:
+        """The page's lasting, absolute address: the commitment's, with `?as_of=` when it
+        shows a past day (the timeline page is left out)."""
+        path = self.object.get_absolute_url()
+        if self.as_of:
+            path += f"?as_of={self.as_of:%Y-%m-%d}"
+        return self.request.build_absolute_uri(path)
+
+
+class CommitmentCitationView(CommitmentDetailView):
+    """`cite.bib` and `cite.ris`: the page's citation for reference managers. The same
+    commitment as the page (a non-public one is a 404), as of the same day (`?as_of=`)."""
+
+    formats = {
+        "bib": ("application/x-bibtex; charset=utf-8", "bibtex"),
+        "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
+    }
+    output = "bib"
+
+    def get_queryset(self):
+        return self.public_commitments()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        citation = citation_for(self.object, self.page_url(), timezone.localdate())
+        content_type, method = self.formats[self.output]
+        response = HttpResponse(getattr(citation, method)(), content_type=content_type)
+        stem = self.object.slug + (f"-as-of-{self.as_of:%Y-%m-%d}" if self.as_of else "")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{self.output}"'
+        return response
 
 
 class AboutView(TemplateView):

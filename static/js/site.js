@@ -39,3 +39,30 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 // (end of forms block)
+
+// == Commitment page (issue 14): "Copy" buttons beside read-only addresses ==
+// Each `input[data-copy]` (the feed's and the page's address) gets a button that copies it.
+// Without JavaScript, or without the clipboard, the address can still be selected by hand.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!navigator.clipboard) {
+    return;
+  }
+  for (const field of document.querySelectorAll("input[data-copy]")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "small secondary copy-button";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", `Copy ${field.dataset.copy || "this address"}`);
+    const status = document.createElement("span");
+    status.className = "meta copy-status";
+    status.setAttribute("role", "status");
+    button.addEventListener("click", () => {
+      navigator.clipboard.writeText(field.value).then(
+        () => { status.textContent = "Copied."; },
+        () => { field.select(); status.textContent = "Select the address and copy it."; },
+      );
+    });
+    field.after(button, status);
+  }
+});
+// == end of commitment page block ==

@@ -36,8 +36,8 @@ def test_the_fifty_thousand_page_tells_where_it_stands(client, seeded):
     assert "least-squares" in content  # the method is stated
     # The parent shows it as a counting part, and takes its figure from its parts.
     parent = client.get("/commitments/five-lakh-indians-to-japan/").content.decode()
-    assert "Parts that count toward this target" in parent
-    assert "9,000 people of 50,000 people" in parent
+    assert "One part counts toward this target" in parent
+    assert "Counts toward this target: 9,000 people of 50,000 people" in parent
     assert "the sum of its parts" in parent
 
 
