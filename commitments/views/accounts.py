@@ -60,6 +60,13 @@ class LoginView(auth_views.LoginView):
         workspace, editors on the review queue, everyone else on the dashboard."""
         return resolve_url(landing_page(self.request.user))
 
+    def get_form(self, form_class=None):
+        """A form that came back with errors starts at its error summary, not the username."""
+        form = super().get_form(form_class)
+        if form.is_bound:
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
     def post(self, request, *args, **kwargs):
         wait = throttle.reached(
             request, "login:failed", settings.THROTTLE_RATE_LOGIN_FAILED
