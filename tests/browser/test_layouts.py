@@ -82,7 +82,8 @@ CLIPPED = """() => [...document.querySelectorAll('main *, header *')]
   .filter(e => {
     const s = getComputedStyle(e);
     if (s.display === 'none' || s.visibility === 'hidden' || !e.clientWidth) return false;
-    if (e.closest('.visually-hidden') || e.tagName === 'THEAD' || e.tagName === 'TEXTAREA')
+    // Fields scroll their own text (a long address in a read-only field to copy).
+    if (e.closest('.visually-hidden') || ['THEAD', 'TEXTAREA', 'INPUT'].includes(e.tagName))
       return false;
     // A chart's data table, folded under it, may scroll sideways on a phone: it says so.
     if (['auto', 'scroll'].includes(s.overflowX) && e.closest('details')) return false;
