@@ -304,7 +304,6 @@ class CommitmentListView(AsOfMixin, ExportMixin, SingleTableMixin, FilterView):
             heading=self.heading,
             sort_choices=SORT_CHOICES,
             current_sort=current_sort,
-            filters_active=any(self.request.GET.get(name) for name in self.filterset.filters),
             list_url=reverse("commitments:list"),
             **self.search_context(),
             **kwargs,

@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
-  // On a narrow screen, fold the list's filter panel away unless a filter is in use.
+  // On a narrow screen, fold the list's filter panel away (the filters in use are listed above
+  // the results, each removable) unless it holds an error to read.
   const panel = document.querySelector("details.filter-panel");
   if (panel && !panel.dataset.active && window.matchMedia("(max-width: 1199px)").matches) {
     panel.open = false;
