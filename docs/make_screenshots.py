@@ -344,7 +344,7 @@ def take_pictures(site: str, ids: dict) -> None:
         page = desktop.new_page()
 
         visit(page, "/")
-        shoot(page, "dashboard.png", max_height=3000, cut_after=".update-list > li")
+        shoot(page, "dashboard.png", max_height=2400, cut_after=".card")
 
         visit(page, f"/commitments/{CHANDRAYAAN}/")
         shoot(page, "detail.png")
@@ -373,10 +373,24 @@ def take_pictures(site: str, ids: dict) -> None:
             width=timeline["right"] + 56,
             max_height=1100,
         )
+
+        # A commitment page's follow, cite and share blocks.
+        visit(page, f"/commitments/{FIVE_LAKH}/")
+        reuse = box(page, ".reuse")
+        shoot(page, "cite-follow-share.png", top=reuse["top"] - 16, bottom=reuse["bottom"] + 16)
         desktop.close()
 
         phone = context(PHONE, 812)
         page = phone.new_page()
+        visit(page, "/")
+        shoot(page, "dashboard-phone.png", max_height=1400)
+
+        visit(page, f"/commitments/{FIVE_LAKH}/")
+        shoot(page, "detail-phone.png", max_height=1400)
+
+        visit(page, "/commitments/?q=moon+rover&status=achieved")
+        shoot(page, "search-empty-phone.png", max_height=1400)
+
         visit(page, "/commitments/")
         shoot(page, "list-phone.png", max_height=1400)
 
@@ -402,9 +416,41 @@ def take_pictures(site: str, ids: dict) -> None:
         page = sign_in(analyst, site, "analyst")
         visit(page, f"/updates/{ids['retractable']}/retract/")
         shoot(page, "retract-phone.png", max_height=1600)
+
+        # Every problem at once, summarised at the top of the form.
+        visit(page, f"/commitments/{SKILLED}/updates/new/")
+        page.get_by_label("Progress value").fill("-3")
+        page.get_by_role("button", name="Submit for review").click()
+        page.wait_for_load_state("networkidle")
+        shoot(page, "form-errors-phone.png", max_height=1400)
         analyst.close()
 
+        # A commitment page as printed: no navigation or buttons, link addresses written out.
+        printer = context(DESKTOP, 900)
+        page = printer.new_page()
+        visit(page, f"/commitments/{SKILLED}/")
+        pdf = OUT / "print-detail.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        printer.close()
+        pdf_to_png(pdf, "print-detail.png")
+
         browser.close()
+
+
+def pdf_to_png(pdf: Path, name: str) -> None:
+    """The first page of a PDF as a PNG (pdftoppm, Debian's poppler-utils); the PDF goes."""
+    if not shutil.which("pdftoppm"):
+        print(f"  {name} skipped: pdftoppm not found (apt-get install poppler-utils)")
+        pdf.unlink()
+        return
+    stem = pdf.with_suffix("")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", pdf, stem],
+        check=True,
+    )
+    pdf.unlink()
+    stem.with_suffix(".png").rename(OUT / name)
+    print(f"  {name}")
 
 
 def report_picture(site: str) -> None:
