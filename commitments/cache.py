@@ -53,6 +53,7 @@ PAGE_PARAMETERS = frozenset(
         "event",
         "format",
         "from",
+        "measurable",
         "ordering",
         "overdue",
         "page",

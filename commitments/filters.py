@@ -51,6 +51,9 @@ class CommitmentFilter(django_filters.FilterSet):
     stale = django_filters.BooleanFilter(
         label="Stale only", method="filter_stale", widget=forms.CheckboxInput
     )
+    measurable = django_filters.BooleanFilter(
+        label="Measurable targets only", method="filter_measurable", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Commitment
@@ -66,3 +69,6 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_stale(self, queryset, name, value):
         return queryset.stale() if value else queryset
+
+    def filter_measurable(self, queryset, name, value):
+        return queryset.filter(target_value__isnull=False) if value else queryset

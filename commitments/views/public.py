@@ -266,7 +266,11 @@ class CommitmentListView(AsOfMixin, ExportMixin, SingleTableMixin, FilterView):
                 found.append(
                     {"label": f"{label} {day.day} {day:%b %Y}", "url": self._url_without(name)}
                 )
-        for name, label in (("overdue", "Overdue only"), ("stale", "Stale only")):
+        for name, label in (
+            ("overdue", "Overdue only"),
+            ("stale", "Stale only"),
+            ("measurable", "Measurable targets only"),
+        ):
             if cleaned.get(name):
                 found.append({"label": label, "url": self._url_without(name)})
         return found
