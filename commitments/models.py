@@ -617,12 +617,6 @@ class StatusUpdate(models.Model):
             standing.refresh(self.commitment_id, stored["commitment_id"] if stored else None)
 
     @property
-    def is_stale(self) -> bool:
-        """No published update for STALE_AFTER_DAYS (today, or on the day of an as-of
-        view): the rule of the dashboard's stale list (`standing.is_stale`)."""
-        return standing.is_stale(self.current_status, self.last_update_on, self.reference_day)
-
-    @property
     def status_definition(self) -> str:
         return STATUS_DEFINITIONS[self.status]
 

@@ -12,6 +12,13 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 
 
+def absolute(path: str) -> str:
+    """A lasting, absolute address on this site: `SITE_URL` and the path, whatever host or
+    scheme the request came by (as password-reset links): the canonical link, Open Graph,
+    citations, share links, the feed and embed codes, the report's citable address."""
+    return settings.SITE_URL + path
+
+
 @dataclass(frozen=True)
 class Citation:
     """What a citation of one page of the tracker names."""
@@ -43,7 +50,7 @@ class Citation:
 
     def key(self) -> str:
         """A BibTeX key: the page's address in a few safe characters and the day shown."""
-        slug = self.url.rstrip("/").split("?")[0].rsplit("/", 1)[-1]
+        slug = self.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in slug)
         return f"{safe}-{self.status_day:%Y%m%d}"
 
@@ -98,8 +105,10 @@ def one_line(text: str) -> str:
 
 LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Not \{ and \}: BibTeX counts those braces too, so one unbalanced brace would end the
+    # field (and swallow the rest of the record).
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",

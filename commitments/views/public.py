@@ -50,7 +50,7 @@ from commitments.report_outputs import (
     update_rows,
 )
 from commitments.reports import build_report, default_period
-from commitments.sharing import citation_for, share_links
+from commitments.sharing import absolute, citation_for, share_links
 from commitments.tables import PER_PAGE, SORT_CHOICES, CommitmentTable
 from commitments.throttle import throttle_download, throttle_list_export, throttle_report
 
@@ -424,9 +424,9 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             as_of_query=f"?as_of={self.as_of:%Y-%m-%d}" if self.as_of else "",
             citation=citation,
             share_links=share_links(commitment.title, share_text, page_url),
-            feed_url=self.request.build_absolute_uri(
-                reverse("commitments:commitment-feed", args=[commitment.slug])
-            ),
+            feed_url=absolute(reverse("commitments:commitment-feed", args=[commitment.slug])),
+            embed_page_url=absolute(commitment.get_absolute_url()),
+            embed_badge_url=absolute(reverse("commitments:badge", args=[commitment.slug])),
             # Every public part once: those that count toward its target, then the others.
             parts=counting + [child for child in children if child not in counting],
             counting_parts=counting,
@@ -450,7 +450,7 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         path = self.object.get_absolute_url()
         if self.as_of:
             path += f"?as_of={self.as_of:%Y-%m-%d}"
-        return self.request.build_absolute_uri(path)
+        return absolute(path)
 
 
 class CommitmentCitationView(CommitmentDetailView):
@@ -579,7 +579,7 @@ def progress_report(request):
     context = {
         "generated": timezone.now(),
         "site": request.get_host(),
-        "citable_url": request.build_absolute_uri(f"{request.path}?{urlencode(citable)}"),
+        "citable_url": absolute(f"{request.path}?{urlencode(citable)}"),
         "stale_days": settings.STALE_AFTER_DAYS,
         "pace_tolerance": int(settings.PACE_TOLERANCE * 100),
     }

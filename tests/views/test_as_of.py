@@ -47,7 +47,9 @@ def test_list_as_of_a_past_day(client, history):
 def test_before_anything_was_announced_the_list_is_empty(client, history):
     response = client.get("/commitments/?as_of=2025-08-01")
     assert slugs(response) == []
-    assert "No commitments match these filters." in response.content.decode()
+    assert "No commitment here had been made public by 1 August 2025." in (
+        response.content.decode()
+    )
 
 
 def test_dashboard_as_of(client, history):

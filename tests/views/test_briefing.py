@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
 from pypdf import PdfReader
 
 from commitments.models import Commitment
@@ -112,6 +113,6 @@ def test_a_report_for_one_event(client, busy):
 def test_the_report_names_its_citable_address(client, busy):
     html = client.get(f"/reports/progress/{PERIOD}&sector=space").content.decode()
     assert (
-        "http://testserver/reports/progress/?from=2025-08-29&amp;to=2026-11-28&amp;sector=space"
+        settings.SITE_URL + "/reports/progress/?from=2025-08-29&amp;to=2026-11-28&amp;sector=space"
         in html
     )

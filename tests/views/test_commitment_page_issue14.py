@@ -11,6 +11,7 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -27,6 +28,8 @@ from tests.factories import (
     make_published_update,
     make_update,
 )
+
+SITE = settings.SITE_URL  # every absolute address on a page is the site's own
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +141,7 @@ def test_the_page_gives_a_plain_citation_with_the_access_date(client, seeded):
     content = page(client, "/commitments/chandrayaan-5/")
     assert (
         "Commitment tracker. “Chandrayaan-5 joint lunar mission.” Status on 28 November 2026: "
-        "Announced (last update 29 August 2025). http://testserver/commitments/chandrayaan-5/ "
+        "Announced (last update 29 August 2025). " + SITE + "/commitments/chandrayaan-5/ "
         "(accessed 28 November 2026)."
     ) in text_of(content)
     assert 'href="/commitments/chandrayaan-5/cite.bib"' in content
@@ -169,7 +172,7 @@ def test_bibtex_download(client, seeded):
     assert fields["title"] == "{Chandrayaan-5 joint lunar mission}"
     assert fields["author"] == "{Commitment tracker}"
     assert fields["year"] == "2026" and fields["month"] == "nov"
-    assert fields["url"] == "http://testserver/commitments/chandrayaan-5/"
+    assert fields["url"] == SITE + "/commitments/chandrayaan-5/"
     assert fields["urldate"] == "2026-11-28"
     assert "Status on 28 November 2026: Announced" in fields["note"]
     assert "Accessed 28 November 2026" in fields["note"]
@@ -196,7 +199,7 @@ def test_ris_download(client, seeded):
     assert pairs[0] == ("TY", "ELEC") and pairs[-1] == ("ER", "")
     assert fields["TI"] == "Chandrayaan-5 joint lunar mission"
     assert fields["AU"] == "Commitment tracker"
-    assert fields["UR"] == "http://testserver/commitments/chandrayaan-5/"
+    assert fields["UR"] == SITE + "/commitments/chandrayaan-5/"
     assert fields["Y2"] == "2026/11/28/"  # accessed
     assert fields["DA"] == "2026/11/28/"
     assert fields["N1"].startswith("Status on 28 November 2026: Announced")
@@ -211,13 +214,14 @@ def test_citations_honour_as_of(client, seeded):
     content = page(client, f"/commitments/chandrayaan-5/{query}")
     assert (
         "Status on 1 June 2026: Announced (last update 29 August 2025). "
-        "http://testserver/commitments/chandrayaan-5/?as_of=2026-06-01 (accessed 28 November 2026)"
+        + SITE
+        + "/commitments/chandrayaan-5/?as_of=2026-06-01 (accessed 28 November 2026)"
     ) in text_of(content)
     assert 'href="/commitments/chandrayaan-5/cite.bib?as_of=2026-06-01"' in content
     response = client.get(f"/commitments/chandrayaan-5/cite.bib{query}")
     assert response["Content-Disposition"].endswith('filename="chandrayaan-5-as-of-2026-06-01.bib"')
     _, _, fields = bibtex_fields(response.content.decode())
-    assert fields["url"] == "http://testserver/commitments/chandrayaan-5/?as_of=2026-06-01"
+    assert fields["url"] == SITE + "/commitments/chandrayaan-5/?as_of=2026-06-01"
     assert fields["year"] == "2026" and fields["month"] == "jun"
     assert "Status on 1 June 2026: Announced" in fields["note"]
     fields = dict(
@@ -249,7 +253,28 @@ def test_bibtex_escapes_what_latex_would_read(client):
     commitment = make_commitment(slug="odd-title", title="100% of {ports} & rail_links #1")
     make_published_update(commitment)
     _, _, fields = bibtex_fields(client.get("/commitments/odd-title/cite.bib").content.decode())
-    assert fields["title"] == r"{100\% of \{ports\} \& rail\_links \#1}"
+    assert fields["title"] == (
+        r"{100\% of \textbraceleft{}ports\textbraceright{} \& rail\_links \#1}"
+    )
+
+
+def test_an_unbalanced_brace_in_a_title_cannot_end_a_bibtex_field(client):
+    """BibTeX counts \\{ and \\} as braces too: a title with one `}` ended its field early
+    and spilled the rest into a new record."""
+    commitment = make_commitment(slug="evil", title="Evil}} @misc{pwn, title={Injected} x")
+    make_published_update(commitment)
+    text = client.get("/commitments/evil/cite.bib").content.decode()
+    assert text.count("{") == text.count("}")
+    assert [line for line in text.splitlines() if line.startswith("@")] == ["@misc{evil-20261128,"]
+    _, key, fields = bibtex_fields(text)
+    assert key == "evil-20261128"
+    assert "Injected" in fields["title"] and "textbraceright" in fields["title"]
+
+
+def test_the_bibtex_key_of_a_past_day_keeps_the_slug(client, seeded):
+    text = client.get("/commitments/chandrayaan-5/cite.bib?as_of=2026-06-01").content.decode()
+    _, key, _ = bibtex_fields(text)
+    assert key == "chandrayaan-5-20260601"
 
 
 # Share
@@ -260,7 +285,7 @@ def test_share_links_are_plain_encoded_and_carry_no_tracking(client):
     make_published_update(commitment, status="in_progress")
     response = client.get("/commitments/ports-rail/")
     content = response.content.decode()
-    url = "http://testserver/commitments/ports-rail/"
+    url = SITE + "/commitments/ports-rail/"
     links = dict(response.context["share_links"])
     assert set(links) == {"E-mail", "X (Twitter)", "Facebook", "LinkedIn", "WhatsApp"}
     for name, href in links.items():
@@ -299,7 +324,7 @@ def test_open_graph_and_twitter_card(client, seeded):
     skilled = Commitment.objects.get(slug=SKILLED)
     make_published_update(skilled, by=make_editor(), progress_value=6000, as_of=TODAY)
     content = page(client, f"/commitments/{SKILLED}/")
-    url = f"http://testserver/commitments/{SKILLED}/"
+    url = f"{SITE}/commitments/{SKILLED}/"
     assert f'<link rel="canonical" href="{url}">' in content
     assert meta(content, "og:type") == "article"
     assert meta(content, "og:site_name") == "Commitment tracker"
@@ -320,12 +345,10 @@ def test_open_graph_and_twitter_card(client, seeded):
 
 def test_open_graph_of_a_past_day_and_of_a_commitment_without_target(client, seeded):
     content = page(client, "/commitments/chandrayaan-5/?as_of=2026-06-01")
-    assert (
-        meta(content, "og:url") == "http://testserver/commitments/chandrayaan-5/?as_of=2026-06-01"
-    )
+    assert meta(content, "og:url") == SITE + "/commitments/chandrayaan-5/?as_of=2026-06-01"
     assert meta(content, "og:description").endswith("Status on 1 June 2026: Announced.")
     content = page(client, "/commitments/chandrayaan-5/?updates=2")
-    assert meta(content, "og:url") == "http://testserver/commitments/chandrayaan-5/"
+    assert meta(content, "og:url") == SITE + "/commitments/chandrayaan-5/"
 
 
 def test_metadata_is_escaped(client):
@@ -345,7 +368,7 @@ def test_the_follow_block_explains_the_feed(client, seeded):
     words = text_of(block)
     assert "feed reader" in words
     assert "Copy this address into your feed reader" in words
-    feed = "http://testserver/commitments/chandrayaan-5/feed.atom"
+    feed = SITE + "/commitments/chandrayaan-5/feed.atom"
     assert f'value="{feed}" readonly data-copy="the feed\'s address"' in block
     assert 'href="/commitments/chandrayaan-5/feed.atom"' in block
     assert "Follow (Atom feed)" not in content
@@ -557,12 +580,26 @@ def test_the_percent_meter_is_a_bar_not_a_sliver(client, rollup):
     assert '<span class="progress-meter">12,000 people <span class="progress">' in content
 
 
-def test_absolute_addresses_follow_the_request_s_scheme(client, seeded):
-    content = client.get("/commitments/chandrayaan-5/", secure=True).content.decode()
-    assert meta(content, "og:url") == "https://testserver/commitments/chandrayaan-5/"
-    assert '<link rel="canonical" href="https://testserver/commitments/chandrayaan-5/">' in content
-    ris = client.get("/commitments/chandrayaan-5/cite.ris", secure=True).content.decode()
-    assert "UR  - https://testserver/commitments/chandrayaan-5/\r\n" in ris
+def test_absolute_addresses_are_the_site_s_whatever_host_the_request_named(
+    client, seeded, settings
+):
+    settings.SITE_URL = "https://tracker.example.org"
+    settings.ALLOWED_HOSTS = ["tracker.example.org", "www.tracker.example.org"]
+    address = "https://tracker.example.org/commitments/chandrayaan-5/"
+    content = client.get(
+        "/commitments/chandrayaan-5/", HTTP_HOST="www.tracker.example.org"
+    ).content.decode()
+    assert meta(content, "og:url") == address
+    assert f'<link rel="canonical" href="{address}">' in content
+    assert (
+        f"&lt;a href=&quot;{address}&quot;&gt;" in content
+        or f'&lt;a href="{address}"&gt;' in content
+    )
+    assert "www.tracker" not in content
+    ris = client.get(
+        "/commitments/chandrayaan-5/cite.ris", HTTP_HOST="www.tracker.example.org"
+    ).content.decode()
+    assert f"UR  - {address}\r\n" in ris
 
 
 def test_citations_answer_head_and_refuse_post(client, seeded):

@@ -2,6 +2,7 @@
 accents folded, synonyms, sector and party names, title matches first; what the results say,
 and the ways out when nothing matches. The same on SQLite and PostgreSQL."""
 
+import io
 import re
 
 import pytest
@@ -384,3 +385,18 @@ def test_a_search_costs_the_same_for_5_and_60_commitments(
     empty = "/commitments/?q=commitment+zzzzqqqq&status=achieved"
     with django_assert_max_num_queries(small):
         assert client.get(empty).status_code == 200
+
+
+def test_refresh_standings_repairs_search_texts_changed_behind_the_site_s_back(client, seeded):
+    """A rename by a queryset UPDATE (or a raw fixture) skips the signals; the command that
+    repairs stored figures repairs the search texts too."""
+    from django.core.management import call_command
+
+    from commitments.models import Party
+
+    Party.objects.filter(slug="shizuoka").update(name="Suruga Province")
+    assert "0 commitments match" in client.get("/commitments/?q=suruga").content.decode()
+    call_command("refresh_standings", verbosity=0, stdout=io.StringIO())
+    found = client.get("/commitments/?q=suruga").content.decode()
+    assert "1 commitment matches" in found
+    assert 'href="/commitments/gujarat-shizuoka-partnership/"' in found
