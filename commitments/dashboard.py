@@ -118,8 +118,23 @@ class Change:
     batch: list = field(default_factory=list)  # the commitments of a batch
 
     @property
+    def by_day(self) -> list:
+        """The updates in the order the commitment's standing reads them (models.NEWEST_FIRST:
+        as-of day, then publication): a correction of an old update, published last, is not
+        the latest news about where the commitment stands."""
+        return sorted(
+            self.updates,
+            key=lambda u: (
+                u.as_of,
+                u.reviewed_at.timestamp() if u.reviewed_at else float("-inf"),
+                u.pk,
+            ),
+            reverse=True,
+        )
+
+    @property
     def latest(self) -> StatusUpdate:
-        return self.updates[0]
+        return self.by_day[0]
 
     @property
     def commitment(self):
@@ -136,7 +151,7 @@ class Change:
     @property
     def previous_status(self) -> UpdateStatus | None:
         """The status before these updates, when they changed it (within the window)."""
-        first = self.updates[-1].status
+        first = self.by_day[-1].status
         return UpdateStatus(first) if first != self.latest.status else None
 
     @property

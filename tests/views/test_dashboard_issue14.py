@@ -21,11 +21,14 @@ from commitments.models import Commitment, Event, UpdateStatus
 from tests.factories import (
     SUMMIT_DAY,
     TODAY,
+    make_analyst,
     make_commitment,
     make_editor,
     make_event,
     make_published_update,
     make_update,
+    open_correction,
+    publish,
 )
 from tests.test_public_cache import shared_cache  # noqa: F401 (a fixture)
 
@@ -297,6 +300,33 @@ def test_recent_changes_group_by_commitment_and_do_not_repeat(client, seeded):
     assert "A draft nobody may see yet." not in content
 
 
+def test_a_correction_of_an_older_update_is_not_the_latest_news(client, seeded):
+    """A correction of February's figure, published after August's update, must not read as
+    where the commitment stands: the group's latest is the newest by as-of day."""
+    editor = make_editor()
+    skilled = Commitment.objects.get(slug="fifty-thousand-skilled-professionals")
+    february = make_published_update(
+        skilled,
+        by=editor,
+        progress_value=4500,
+        as_of=datetime.date(2026, 2, 28),
+        summary="4,500 placed so far.",
+    )
+    make_published_update(
+        skilled,
+        by=editor,
+        progress_value=9000,
+        as_of=datetime.date(2026, 8, 31),
+        summary="9,000 placed so far.",
+    )
+    correction = open_correction(february, make_analyst(), progress_value=4000)
+    publish(correction, editor)
+    recent = text(section(client.get("/").content.decode(), "recent"))
+    assert "3 updates, latest 31 Aug 2026" in recent
+    assert "9,000 placed so far." in recent
+    assert "4,500 placed so far." not in recent
+
+
 def test_different_sentences_are_not_batched(client, db):
     for i in range(4):
         make_published_update(make_commitment(title=f"C{i}"), summary=f"Sentence {i}.")
@@ -527,7 +557,7 @@ def test_as_of_a_day_the_meters_show_that_days_figures(client, seeded):
     before = dict(meters(client.get("/?as_of=2026-03-30").content.decode()))
     after = dict(meters(client.get("/?as_of=2026-04-01").content.decode()))
     assert before["50,000 skilled professionals to Japan"].startswith(
-        "— No progress figure published yet"
+        "No progress figure published yet"
     )
     assert after["50,000 skilled professionals to Japan"].startswith("12 % 6,000 of 50,000")
 
