@@ -44,6 +44,7 @@ LIST_PARAMETERS = [
     "deadline_to",
     "overdue",
     "stale",
+    "measurable",
     "as_of",
     "sort",
     "page",
