@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import F, Value, Window
 from django.db.models.functions import Lag
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from commitments.cache import cached_public_data
@@ -191,7 +192,18 @@ def portfolio_over_time(today: datetime.date | None = None) -> dict | None:
     announcement, from the dated, published updates. It reads every published update, so it
     is kept in the cache until public data changes (or the day does)."""
     today = today or timezone.localdate()
-    return cached_public_data(f"portfolio:{today.isoformat()}", lambda: _portfolio(today))
+    return cached_public_data(f"portfolio:{today.isoformat()}", lambda: _with_markup(today))
+
+
+def _with_markup(today: datetime.date) -> dict | None:
+    """The figures, and the chart and table drawn from them (`html`): a few hundred SVG
+    shapes are drawn once per public generation and day, not on every request."""
+    portfolio = _portfolio(today)
+    if portfolio is not None:
+        portfolio["html"] = render_to_string(
+            "includes/status_over_time.html", {"portfolio": portfolio}
+        )
+    return portfolio
 
 
 def _portfolio(today: datetime.date) -> dict | None:
