@@ -41,6 +41,7 @@ from commitments import citations, standing
 from commitments.markdown import render_markdown
 from commitments.progress import (
     Pace,
+    PaceFigures,
     Point,
     Projection,
     compute_pace_for,
@@ -984,17 +985,32 @@ class CommitmentQuerySet(models.QuerySet):
         counts = Counter(self.order_by().values_list(self._status_field(), flat=True))
         return [(status, counts.get(status.value, 0)) for status in UpdateStatus]
 
-    def behind_pace(self) -> list["Commitment"]:
-        """Measurable commitments with a deadline whose pace is behind, soonest due first.
-        Pace is worked out in Python (progress.py) from the standing, so only the fields it
-        needs are loaded."""
+    def behind_pace(self, limit: int) -> tuple[list["Commitment"], int]:
+        """The first `limit` measurable commitments with a deadline whose pace is behind,
+        soonest due first, and how many there are: on today's standing, or the day's after
+        `standing_on()`. Pace is progress.py's rule, worked out from plain values (no model
+        object per candidate); only the commitments shown are loaded."""
+        day = self._standing_day() or timezone.localdate()
+        progress = (
+            "progress_then" if "progress_then" in self.query.annotations else "effective_progress"
+        )
         candidates = (
             self.filter(target_value__isnull=False, deadline__isnull=False)
             .exclude(**{f"{self._status_field()}__in": CLOSED_STATUSES})
-            .only(*PACE_FIELDS)
             .order_by("deadline", "title")
+            .values_list(
+                "pk", "baseline_value", "target_value", "announced_on", "deadline", progress
+            )
         )
-        return [commitment for commitment in candidates if commitment.pace == Pace.BEHIND]
+        behind = [
+            pk
+            for pk, baseline, target, start, end, figure in candidates
+            if compute_pace_for(PaceFigures(baseline, target, start, end), figure, day)
+            == Pace.BEHIND
+        ]
+        first = behind[:limit]
+        shown = {c.pk: c for c in self.filter(pk__in=first).only(*PACE_FIELDS)}
+        return [shown[pk] for pk in first], len(behind)
 
     def with_status_rank(self):
         """Annotate `status_rank`: the position of the status in the vocabulary."""

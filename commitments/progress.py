@@ -88,6 +88,16 @@ def pace(
     return Pace.ON_PACE
 
 
+@dataclass(frozen=True)
+class PaceFigures:
+    """What pace reads of a commitment, for a caller holding plain values, not a model."""
+
+    baseline_value: Decimal | None
+    target_value: Decimal | None
+    announced_on: datetime.date
+    deadline: datetime.date | None
+
+
 def compute_pace_for(commitment, progress: Decimal | None, today: datetime.date) -> Pace | None:
     """The pace of a commitment with the site's tolerance settings, as of `today`."""
     if commitment.target_value is None:

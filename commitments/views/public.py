@@ -112,7 +112,7 @@ class DashboardView(AsOfMixin, TemplateView):
         overdue = public.overdue(today).select_related("sector").order_by("deadline", "title")
         upcoming = public.upcoming(today).select_related("sector")
         stale = public.stale(today).select_related("sector", "latest_update")
-        behind = public.behind_pace()
+        behind, behind_count = public.behind_pace(DASHBOARD_LIST_LENGTH)
         total = sum(count for _, count in by_status)
         headline, measurable_count = dashboard.headline(public)
         recent = list(self.recent_updates()[: dashboard.RECENT_WINDOW])
@@ -143,8 +143,8 @@ class DashboardView(AsOfMixin, TemplateView):
             stale=stale[:DASHBOARD_LIST_LENGTH],
             stale_count=stale.count(),
             stale_days=settings.STALE_AFTER_DAYS,
-            behind=behind[:DASHBOARD_LIST_LENGTH],
-            behind_count=len(behind),
+            behind=behind,
+            behind_count=behind_count,
             portfolio=portfolio_over_time(today),
             today=today,
             **kwargs,

@@ -141,3 +141,38 @@ def test_portfolio_over_time_counts_statuses_at_month_ends(client, seeded):
     assert by_month[datetime.date(2025, 9, 30)]["in_progress"] == 0
     assert by_month[datetime.date(2025, 10, 31)]["in_progress"] == 1
     assert by_month[datetime.date(2025, 10, 31)]["announced"] == 17
+
+
+def test_behind_pace_on_the_dashboard_is_capped_counted_in_order_and_follows_as_of(client, db):
+    """The dashboard loads only the commitments it shows; the count covers them all; an
+    as-of view uses the figures of that day."""
+    from commitments.views.public import DASHBOARD_LIST_LENGTH
+
+    today = TODAY
+    editor = make_editor()
+    start = today - datetime.timedelta(days=200)
+    slow = []
+    for n in range(DASHBOARD_LIST_LENGTH + 3):
+        commitment = make_commitment(
+            title=f"Slow {n:02d}",
+            announced_on=start,
+            deadline=today + datetime.timedelta(days=100 + n),
+            deadline_precision="day",
+            target_value=100,
+            target_unit="count",
+        )
+        publish_progress(commitment, 5, today - datetime.timedelta(days=1), editor)
+        slow.append(commitment)
+    response = client.get("/")
+    shown = [c.title for c in response.context["behind"]]
+    assert shown == [f"Slow {n:02d}" for n in range(DASHBOARD_LIST_LENGTH)]
+    assert response.context["behind_count"] == DASHBOARD_LIST_LENGTH + 3
+    # A figure that catches up takes a commitment off the list.
+    publish_progress(slow[0], 60, today, editor)
+    response = client.get("/")
+    assert "Slow 00" not in [c.title for c in response.context["behind"]]
+    assert response.context["behind_count"] == DASHBOARD_LIST_LENGTH + 2
+    # On a past day, the figures of that day: Slow 00 was behind then.
+    then = client.get(f"/?as_of={today - datetime.timedelta(days=1):%Y-%m-%d}")
+    assert then.context["behind"][0].title == "Slow 00"
+    assert then.context["behind_count"] == DASHBOARD_LIST_LENGTH + 3
