@@ -2,6 +2,13 @@
 (500,000; ₹5.96 trillion). Yen and dollars always use their customary large units.
 
 Pure functions of (value, system); the template filters in templatetags/tracker.py use them.
+
+In Japanese (`language="ja"`) large amounts and counts are written with 万・億・兆
+(10兆円, 50万人, 1億5000万), and in Hindi (`language="hi"`) with लाख and करोड़ (5 लाख,
+₹5.96 लाख करोड़), whatever the number system: that is how readers of those languages write
+them. The rules are here, next to the English ones; the pages will pass the language once
+they are translated (issue 15). Babel's CLDR data was not used: its compact forms round
+(CLDR gives "50万" but also "12万" for 123,456) and know no "never larger than it is".
 """
 
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
@@ -125,3 +132,74 @@ def format_quantity(value, unit: str, system: str = INDIAN, unit_label: str = ""
         return format_count(number, system)
     label = unit_label or unit
     return f"{format_count(number, system)} {label}".strip()
+
+
+# Japanese and Hindi ---------------------------------------------------------------------------
+
+JAPANESE_UNITS = [(Decimal(10) ** 12, "兆"), (Decimal(10) ** 8, "億"), (Decimal(10) ** 4, "万")]
+HINDI_WORDS = [(LAKH * CRORE, "लाख करोड़"), (CRORE, "करोड़"), (LAKH, "लाख")]
+JAPANESE_CURRENCY_WORDS = {"JPY": "円", "INR": "ルピー", "USD": "ドル"}
+JAPANESE = "ja"
+HINDI = "hi"
+
+
+def _japanese_count(number: Decimal) -> str:
+    """Exact, in 兆・億・万 parts: 500000 → '50万', 123456 → '12万3456', 150000000 →
+    '1億5000万'; under 10,000 plain digits with a comma (9,999); decimals kept (12.5)."""
+    sign = "-" if number < 0 else ""
+    whole_part = int(abs(number))
+    fraction = _trim(abs(number) - whole_part)
+    fraction = fraction[1:] if fraction != "0" else ""  # '.5' or ''
+    if whole_part < 10**4:
+        return f"{sign}{group_digits(whole_part, INTERNATIONAL)}{fraction}"
+    parts = []
+    rest = whole_part
+    for unit, word in JAPANESE_UNITS:
+        amount, rest = divmod(rest, int(unit))
+        if amount:
+            parts.append(f"{amount}{word}")
+    if rest:
+        parts.append(str(rest))
+    return f"{sign}{''.join(parts)}{fraction}"
+
+
+def _japanese_amount(number: Decimal) -> str:
+    """Money in the largest unit that fits, to at most two decimals, rounded down:
+    10,000,000,000,000 → '10兆', 1,234,567,890,000 → '1.23兆', 75,000 → '7.5万'."""
+    size = abs(number)
+    sign = "-" if number < 0 else ""
+    for unit, word in JAPANESE_UNITS:
+        if size >= unit:
+            amount = (size / unit).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+            return f"{sign}{_trim(amount)}{word}"
+    return f"{sign}{group_digits(size, INTERNATIONAL)}"
+
+
+def format_count_in(value, language: str, system: str = INDIAN) -> str:
+    """A count as a reader of `language` writes it: '50万' (ja), '5 लाख' (hi), else English."""
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    if language == JAPANESE:
+        return _japanese_count(number)
+    if language == HINDI:
+        words = _in_words(number, HINDI_WORDS[1:], exact=True, system=INDIAN)
+        return words or group_digits(number, INDIAN)
+    return format_count(number, system)
+
+
+def format_money_in(value, currency: str, language: str, system: str = INDIAN) -> str:
+    """Money as a reader of `language` writes it: '10兆円', '5.96兆ルピー' (ja);
+    '₹5.96 लाख करोड़', '¥10 लाख करोड़' (hi); else English."""
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    if language == JAPANESE:
+        word = JAPANESE_CURRENCY_WORDS.get(currency, f" {currency}")
+        return f"{_japanese_amount(number)}{word}"
+    if language == HINDI:
+        symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+        words = _in_words(number, HINDI_WORDS, exact=False, system=INDIAN)
+        text = words.lstrip("-") if words else group_digits(abs(number), INDIAN)
+        return f"{'-' if number < 0 else ''}{symbol}{text}"
+    return format_money(number, currency, system)
