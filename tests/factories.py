@@ -161,3 +161,51 @@ def commitment_admin_data(commitment: Commitment, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+LONG_TITLE = (
+    "Facilitate the exchange of 50,000 skilled professionals and semi-skilled workers between "
+    "India and Japan under the Specified Skilled Worker programme"
+)
+
+
+def publish_sample_figures() -> Commitment:
+    """On the seed data: the pages' hardest real content. A long title with a published
+    figure (its list row shows bar, percent and pace badge; its parent, the 5 lakh, rolls it
+    up), a money figure on the ¥10 trillion, a status change on Chandrayaan-5. Returns the
+    long-titled commitment."""
+    editor = make_editor("vera")
+    skilled = Commitment.objects.get(slug="fifty-thousand-skilled-professionals")
+    skilled.title = LONG_TITLE
+    skilled.save()
+    make_published_update(
+        skilled,
+        by=editor,
+        status=StatusUpdate.Status.IN_PROGRESS,
+        progress_value=6000,
+        as_of=datetime.date(2026, 3, 31),
+        summary="6,000 skilled professionals moved to Japan in the first year.",
+        sources=[
+            make_source(
+                title="Specified Skilled Worker statistics, first year of the programme",
+                publisher="Immigration Services Agency of Japan",
+                url="https://isa.example/ssw-statistics-2026-first-year-of-the-programme",
+            )
+        ],
+    )
+    make_published_update(
+        Commitment.objects.get(slug="japanese-investment-10-trillion-yen"),
+        by=editor,
+        status=StatusUpdate.Status.IN_PROGRESS,
+        progress_value=1_200_000_000_000,
+        as_of=datetime.date(2026, 6, 30),
+        summary="¥1.2 trillion of Japanese investment announced in the first ten months.",
+    )
+    make_published_update(
+        Commitment.objects.get(slug="chandrayaan-5"),
+        by=editor,
+        status=StatusUpdate.Status.IN_PROGRESS,
+        as_of=datetime.date(2026, 3, 2),
+        summary="Mission design review completed.",
+    )
+    return skilled

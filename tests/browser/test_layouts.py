@@ -4,32 +4,25 @@ from its part. At each width: no horizontal scroll, no text clipped by its box, 
 that stands alone (not a link inside a sentence) at least 24 px each way, and no serious or
 critical axe violation."""
 
-import datetime
-
 import pytest
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from commitments.models import Commitment, StatusUpdate
+from commitments.models import Commitment
 from tests.browser.test_public_journey import assert_accessible, assert_fits_width
 from tests.factories import (
     make_analyst,
     make_editor,
-    make_published_update,
-    make_source,
     make_submitted_update,
     make_update,
+    publish_sample_figures,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTHS = [320, 375, 768, 1280]
 
-LONG_TITLE = (
-    "Facilitate the exchange of 50,000 skilled professionals and semi-skilled workers between "
-    "India and Japan under the Specified Skilled Worker programme"
-)
 
 PUBLIC_PAGES = [
     "/",
@@ -106,33 +99,7 @@ def check_layout(page, width):
 
 @pytest.fixture
 def site(live_server, seeded):
-    editor = make_editor("vera")
-    skilled = Commitment.objects.get(slug="fifty-thousand-skilled-professionals")
-    skilled.title = LONG_TITLE
-    skilled.save()
-    make_published_update(
-        skilled,
-        by=editor,
-        status=StatusUpdate.Status.IN_PROGRESS,
-        progress_value=6000,
-        as_of=datetime.date(2026, 3, 31),
-        summary="6,000 skilled professionals moved to Japan in the first year.",
-        sources=[
-            make_source(
-                title="Specified Skilled Worker statistics, first year of the programme",
-                publisher="Immigration Services Agency of Japan",
-                url="https://isa.example/ssw-statistics-2026-first-year-of-the-programme",
-            )
-        ],
-    )
-    make_published_update(
-        Commitment.objects.get(slug="japanese-investment-10-trillion-yen"),
-        by=editor,
-        status=StatusUpdate.Status.IN_PROGRESS,
-        progress_value=1_200_000_000_000,
-        as_of=datetime.date(2026, 6, 30),
-        summary="¥1.2 trillion of Japanese investment announced in the first ten months.",
-    )
+    publish_sample_figures()
     return live_server.url
 
 
