@@ -36,7 +36,15 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# Interface translations: each locale/<code>/LC_MESSAGES/django.po compiled to its .mo with
+# Babel (a dependency), so no gettext tools are needed to install or run.
+PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/pybabel -q compile --input-file $< --output-file $@
+
+install: $(STAMP) $(MO)
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

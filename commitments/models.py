@@ -38,6 +38,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from commitments import citations, standing
+from commitments.languages import origin_field, translation_field
 from commitments.markdown import render_markdown
 from commitments.progress import (
     Pace,
@@ -165,6 +166,15 @@ class Event(models.Model):
     starts_on = models.DateField("starts on")
     ends_on = models.DateField("ends on", null=True, blank=True)
     description = models.TextField(blank=True)
+    # Its texts in Japanese and Hindi (commitments/languages.py).
+    name_ja = translation_field(name, "name", "ja")
+    name_hi = translation_field(name, "name", "hi")
+    location_ja = translation_field(location, "location", "ja")
+    location_hi = translation_field(location, "location", "hi")
+    description_ja = translation_field(description, "description", "ja")
+    description_hi = translation_field(description, "description", "hi")
+    translation_ja = origin_field("ja")
+    translation_hi = origin_field("hi")
 
     history = HistoricalRecords()
 
@@ -215,6 +225,15 @@ class Party(models.Model):
     )
     description = models.TextField(blank=True)
     website = models.URLField(blank=True, validators=[http_url_validator])
+    # Its texts in Japanese and Hindi (commitments/languages.py).
+    name_ja = translation_field(name, "name", "ja")
+    name_hi = translation_field(name, "name", "hi")
+    short_name_ja = translation_field(short_name, "short_name", "ja")
+    short_name_hi = translation_field(short_name, "short_name", "hi")
+    description_ja = translation_field(description, "description", "ja")
+    description_hi = translation_field(description, "description", "hi")
+    translation_ja = origin_field("ja")
+    translation_hi = origin_field("hi")
 
     history = HistoricalRecords()
     objects = PartyQuerySet.as_manager()
@@ -251,6 +270,13 @@ class Sector(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in lists and charts (lowest first)."
     )
+    # Its texts in Japanese and Hindi (commitments/languages.py).
+    name_ja = translation_field(name, "name", "ja")
+    name_hi = translation_field(name, "name", "hi")
+    description_ja = translation_field(description, "description", "ja")
+    description_hi = translation_field(description, "description", "hi")
+    translation_ja = origin_field("ja")
+    translation_hi = origin_field("hi")
 
     history = HistoricalRecords()
 
@@ -487,6 +513,13 @@ class StatusUpdate(models.Model):
         editable=False,
         help_text="Its sources as the CSV export writes them: kept by commitments/citations.py.",
     )
+    # Its texts in Japanese and Hindi, reviewed with the update (commitments/languages.py).
+    summary_ja = translation_field(summary, "summary", "ja")
+    summary_hi = translation_field(summary, "summary", "hi")
+    body_ja = translation_field(body, "body", "ja")
+    body_hi = translation_field(body, "body", "hi")
+    translation_ja = origin_field("ja")
+    translation_hi = origin_field("hi")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -1163,6 +1196,17 @@ class Commitment(models.Model):
         blank=True,
         help_text="The figure as the source gives it, e.g. ¥10 trillion (about ₹5.96 lakh crore).",
     )
+    # Its texts in Japanese and Hindi (commitments/languages.py).
+    title_ja = translation_field(title, "title", "ja")
+    title_hi = translation_field(title, "title", "hi")
+    summary_ja = translation_field(summary, "summary", "ja")
+    summary_hi = translation_field(summary, "summary", "hi")
+    description_ja = translation_field(description, "description", "ja")
+    description_hi = translation_field(description, "description", "hi")
+    target_wording_ja = translation_field(target_wording, "target_wording", "ja")
+    target_wording_hi = translation_field(target_wording, "target_wording", "hi")
+    translation_ja = origin_field("ja")
+    translation_hi = origin_field("hi")
     counts_toward_parent = models.BooleanField(
         "counts toward the parent's target",
         default=False,

@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client
-from django.urls import include, path
+from django.urls import path
 
 from bench.load import Client as HttpClient
 from commitments import cache as public_cache
@@ -29,6 +29,7 @@ from tests.factories import (
     make_published_update,
     make_update,
 )
+from tracker import urls as tracker_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -360,7 +361,7 @@ def database_down(request):
     raise OperationalError("could not connect to server: Connection refused")
 
 
-urlpatterns = [path("boom/", database_down), path("", include("tracker.urls"))]
+urlpatterns = [path("boom/", database_down), *tracker_urls.urlpatterns]
 
 
 @pytest.mark.urls("tests.test_resilience")

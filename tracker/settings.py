@@ -92,6 +92,8 @@ MIDDLEWARE = [
     # 400 for a NUL byte anywhere in the request, before anything reads it.
     "commitments.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language from its address prefix (/ja/, /hi/; none is English).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags on every page and API response, so clients can revalidate cheaply.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -301,7 +303,13 @@ if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# English is the default and keeps today's addresses; Japanese and Hindi pages live under
+# /ja/ and /hi/ (tracker/urls.py). Interface strings: locale/<code>/LC_MESSAGES/django.po,
+# compiled to .mo by `make install`. Dates: the named formats in tracker/formats/.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("ja", "日本語"), ("hi", "हिन्दी")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
