@@ -9,13 +9,14 @@ STAMP := $(VENV)/.installed
 # Python 3.12+ (Django 6.1 needs it). Override with: make run PYTHON=/path/to/python3.13
 PYTHON ?=
 
-.PHONY: help run test lint format migrations-check screenshots install clean
+.PHONY: help run test lint format migrations-check screenshots install clean messages
 
 help:
 	@echo "make run               install, migrate, load the India–Japan data, serve on http://127.0.0.1:8000"
 	@echo "make test              the whole test suite (SQLite, or DATABASE_URL if set)"
 	@echo "make lint              ruff check and ruff format --check"
 	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make messages          add newly marked strings to the Japanese and Hindi catalogues"
 	@echo "make screenshots       regenerate docs/screenshots/*.png (throwaway database, Chromium)"
 
 $(PY):
@@ -53,6 +54,11 @@ run: install
 
 test: install
 	DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+# After marking new strings: add them to the Japanese and Hindi catalogues (needs gettext's
+# xgettext: apt-get install gettext), then translate the new empty entries.
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --no-obsolete --add-location file -l ja -l hi
 
 lint: install
 	$(BIN)/ruff check .
