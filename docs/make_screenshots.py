@@ -388,6 +388,12 @@ def take_pictures(site: str, ids: dict) -> None:
         visit(page, f"/commitments/{FIVE_LAKH}/")
         shoot(page, "detail-phone.png", max_height=1400)
 
+        # The same pages in Japanese and Hindi (issue 15).
+        visit(page, "/ja/")
+        shoot(page, "dashboard-ja-phone.png", max_height=1400)
+        visit(page, "/hi/commitments/chandrayaan-5/")
+        shoot(page, "detail-hi-phone.png", max_height=1400)
+
         visit(page, "/commitments/?q=moon+rover&status=achieved")
         shoot(page, "search-empty-phone.png", max_height=1400)
 
@@ -459,18 +465,24 @@ def report_picture(site: str) -> None:
     if pdftoppm is None:
         print("  report-first-page.png skipped: pdftoppm not found (apt-get install poppler-utils)")
         return
-    with urllib.request.urlopen(f"{site}/reports/progress/?format=pdf", timeout=120) as answer:
-        pdf = answer.read()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "report.pdf"
-        path.write_bytes(pdf)
-        stem = Path(tmp) / "page"
-        subprocess.run(
-            [pdftoppm, "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", path, stem],
-            check=True,
-        )
-        shutil.copy(stem.with_suffix(".png"), OUT / "report-first-page.png")
-    print("  report-first-page.png")
+    for prefix, name in (
+        ("", "report-first-page.png"),
+        ("/ja", "report-ja-first-page.png"),
+        ("/hi", "report-hi-first-page.png"),
+    ):
+        address = f"{site}{prefix}/reports/progress/?format=pdf"
+        with urllib.request.urlopen(address, timeout=120) as answer:
+            pdf = answer.read()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "report.pdf"
+            path.write_bytes(pdf)
+            stem = Path(tmp) / "page"
+            subprocess.run(
+                [pdftoppm, "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", path, stem],
+                check=True,
+            )
+            shutil.copy(stem.with_suffix(".png"), OUT / name)
+        print(f"  {name}")
 
 
 @contextmanager
