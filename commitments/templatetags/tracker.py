@@ -96,9 +96,9 @@ def progress_bar(commitment):
         'preserveAspectRatio="none" aria-hidden="true" focusable="false">'
         '<rect class="progress-track" width="100" height="8" rx="2"/>'
         '<rect class="progress-fill" width="{}" height="8" rx="2"/></svg>'
-        '<span class="progress-label">{} %</span></span>',
+        '<span class="progress-label">{}</span></span>',
         percent,
-        percent,
+        numbers.format_percent(percent, languages.short_code()),
     )
 
 
