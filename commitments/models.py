@@ -33,7 +33,8 @@ from django.db.models.query import ModelIterable
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import pgettext
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -1419,14 +1420,34 @@ class Commitment(models.Model):
 
     @property
     def deadline_label(self) -> str:
-        """The deadline at its precision: 'by 2030', 'by August 2030', '31 March 2030'."""
+        """The deadline at its precision, in the active language: 'by 2030' / '2030年まで' /
+        '2030 तक', 'by August 2030' / '2030年8月まで' / 'अगस्त 2030 तक', '31 March 2030' /
+        '2030年3月31日まで' / '31 मार्च 2030 तक'."""
+        if not self.deadline:
+            return ""
+        when = self.deadline_when
+        if self.deadline_precision == self.DeadlinePrecision.YEAR:
+            return pgettext("deadline at a year's precision", "by %(year)s") % {
+                "year": self.deadline.year
+            }
+        if self.deadline_precision == self.DeadlinePrecision.MONTH:
+            return pgettext("deadline at a month's precision", "by %(month)s") % {"month": when}
+        # Translators: a deadline on a given day; English says just the date ("31 March 2030").
+        return pgettext("deadline on a day", "%(date)s") % {"date": when}
+
+    @property
+    def deadline_when(self) -> str:
+        """The deadline's date alone at its precision, in the active language, for phrases such
+        as "due …": '2030' / '2030年', 'August 2030' / '2030年8月' / 'अगस्त 2030',
+        '31 March 2030' / '2030年3月31日' / '31 मार्च 2030'."""
         if not self.deadline:
             return ""
         if self.deadline_precision == self.DeadlinePrecision.YEAR:
-            return f"by {self.deadline:%Y}"
+            # Translators: a year on its own, as in "due 2030".
+            return pgettext("a year on its own", "%(year)s") % {"year": self.deadline.year}
         if self.deadline_precision == self.DeadlinePrecision.MONTH:
-            return f"by {self.deadline:%B %Y}"
-        return f"{self.deadline.day} {self.deadline:%B %Y}"
+            return formats.date_format(self.deadline, "YEAR_MONTH_FORMAT")
+        return formats.date_format(self.deadline, "DATE_FORMAT")
 
     @property
     def unit_label(self) -> str:

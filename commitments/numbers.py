@@ -1,14 +1,16 @@
 """Numbers as people write them: Indian (5 lakh, 7,50,000, ₹5.96 lakh crore) or international
 (500,000; ₹5.96 trillion). Yen and dollars always use their customary large units.
 
-Pure functions of (value, system); the template filters in templatetags/tracker.py use them.
+Pure functions of (value, system, language); the template tags in templatetags/tracker.py,
+the charts' axis labels and the reports all call the same four: format_count_in,
+format_money_in, format_amount (a value in a commitment's unit) and format_percent.
 
 In Japanese (`language="ja"`) large amounts and counts are written with 万・億・兆
 (10兆円, 50万人, 1億5000万), and in Hindi (`language="hi"`) with लाख and करोड़ (5 लाख,
 ₹5.96 लाख करोड़), whatever the number system: that is how readers of those languages write
-them. The rules are here, next to the English ones; the pages will pass the language once
-they are translated (issue 15). Babel's CLDR data was not used: its compact forms round
-(CLDR gives "50万" but also "12万" for 123,456) and know no "never larger than it is".
+them. English keeps the reader's choice of number system. Babel's CLDR data was not used: its
+compact forms round (CLDR gives "50万" but also "12万" for 123,456) and know no "never
+larger than it is"; see docs/languages-numbers.md.
 """
 
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
@@ -118,20 +120,8 @@ def format_money(value, currency: str, system: str = INDIAN) -> str:
 
 
 def format_quantity(value, unit: str, system: str = INDIAN, unit_label: str = "") -> str:
-    """A value in a commitment's unit: money by its currency, people and counts as counts."""
-    number = to_decimal(value)
-    if number is None:
-        return ""
-    if unit in MONEY_UNITS:
-        return format_money(number, unit, system)
-    if unit == "percent":
-        return f"{group_digits(number, system)} %"
-    if unit == "people":
-        return f"{format_count(number, system)} people"
-    if unit == "count":
-        return format_count(number, system)
-    label = unit_label or unit
-    return f"{format_count(number, system)} {label}".strip()
+    """A value in a commitment's unit, in English (format_amount for any language)."""
+    return format_amount(value, unit, ENGLISH, system, unit_label)
 
 
 # Japanese and Hindi ---------------------------------------------------------------------------
@@ -139,8 +129,13 @@ def format_quantity(value, unit: str, system: str = INDIAN, unit_label: str = ""
 JAPANESE_UNITS = [(Decimal(10) ** 12, "兆"), (Decimal(10) ** 8, "億"), (Decimal(10) ** 4, "万")]
 HINDI_WORDS = [(LAKH * CRORE, "लाख करोड़"), (CRORE, "करोड़"), (LAKH, "लाख")]
 JAPANESE_CURRENCY_WORDS = {"JPY": "円", "INR": "ルピー", "USD": "ドル"}
+ENGLISH = "en"
 JAPANESE = "ja"
 HINDI = "hi"
+# "42 %" in English as the tracker has always written it; CLDR's ja and hi patterns are "#,##0%".
+PERCENT_PATTERNS = {ENGLISH: "{} %", JAPANESE: "{}%", HINDI: "{}%"}
+# A number of people: "5 lakh people", "50万人", "5 लाख लोग".
+PEOPLE_PATTERNS = {ENGLISH: "{} people", JAPANESE: "{}人", HINDI: "{} लोग"}
 
 
 def _japanese_count(number: Decimal) -> str:
@@ -203,3 +198,37 @@ def format_money_in(value, currency: str, language: str, system: str = INDIAN) -
         text = words.lstrip("-") if words else group_digits(abs(number), INDIAN)
         return f"{'-' if number < 0 else ''}{symbol}{text}"
     return format_money(number, currency, system)
+
+
+def format_percent(value, language: str = ENGLISH, system: str = INDIAN) -> str:
+    """A percent as the number it is given (the caller rounds): '42 %' (en), '42%' (ja, hi),
+    '12.5%'; decimals with a point in every language."""
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    digits_system = {JAPANESE: INTERNATIONAL, HINDI: INDIAN}.get(language, system)
+    pattern = PERCENT_PATTERNS.get(language, PERCENT_PATTERNS[ENGLISH])
+    return pattern.format(group_digits(number, digits_system))
+
+
+def format_amount(
+    value, unit: str, language: str = ENGLISH, system: str = INDIAN, unit_label: str = ""
+) -> str:
+    """A value in a commitment's unit, as a reader of `language` writes it: money by its
+    currency ('10兆円', '₹5.96 लाख करोड़', '¥10 trillion'), people and counts as counts
+    ('50万人', '5 लाख लोग', '5 lakh people'), percents ('42%'); any other unit is the
+    editor's own label after the count."""
+    number = to_decimal(value)
+    if number is None:
+        return ""
+    if unit in MONEY_UNITS:
+        return format_money_in(number, unit, language, system)
+    if unit == "percent":
+        return format_percent(number, language, system)
+    counted = format_count_in(number, language, system)
+    if unit == "people":
+        return PEOPLE_PATTERNS.get(language, PEOPLE_PATTERNS[ENGLISH]).format(counted)
+    if unit == "count":
+        return counted
+    label = unit_label or unit
+    return f"{counted} {label}".strip()

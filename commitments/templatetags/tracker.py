@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from commitments import numbers, standing
+from commitments import languages, numbers, standing
 
 register = template.Library()
 
@@ -19,10 +19,20 @@ def _system(context) -> str:
     return context.get("number_system") or settings.NUMBER_SYSTEM
 
 
+# Every number tag reads the active language (languages.short_code()): Japanese pages write
+# 万・億・兆, Hindi pages लाख・करोड़, English pages follow the reader's number system.
+
+
 @register.filter
 def percent_shown(percent):
     """A percent as bars and labels show it: rounded down, within 0–100 (standing.py)."""
     return standing.percent_shown(percent)
+
+
+@register.filter
+def percent(value):
+    """A percent as text, rounded down within 0–100: '42 %' (en), '42%' (ja, hi)."""
+    return numbers.format_percent(standing.percent_shown(value), languages.short_code())
 
 
 @register.filter
@@ -35,20 +45,25 @@ def quantity(value):
 
 @register.simple_tag(takes_context=True)
 def amount(context, value, commitment):
-    """A value in the commitment's unit: '5 lakh people', '¥10 trillion', '₹5.96 lakh crore'."""
-    return numbers.format_quantity(
-        value, commitment.target_unit, _system(context), commitment.target_unit_label
+    """A value in the commitment's unit: '5 lakh people', '¥10 trillion', '10兆円', '50万人',
+    '₹5.96 लाख करोड़'."""
+    return numbers.format_amount(
+        value,
+        commitment.target_unit,
+        languages.short_code(),
+        _system(context),
+        commitment.target_unit_label,
     )
 
 
 @register.simple_tag(takes_context=True)
 def money(context, value, currency):
-    return numbers.format_money(value, currency, _system(context))
+    return numbers.format_money_in(value, currency, languages.short_code(), _system(context))
 
 
 @register.simple_tag(takes_context=True)
 def count(context, value):
-    return numbers.format_count(value, _system(context))
+    return numbers.format_count_in(value, languages.short_code(), _system(context))
 
 
 # Badges and bars, shared by templates and the list table (which calls them per cell, so
@@ -81,9 +96,9 @@ def progress_bar(commitment):
         'preserveAspectRatio="none" aria-hidden="true" focusable="false">'
         '<rect class="progress-track" width="100" height="8" rx="2"/>'
         '<rect class="progress-fill" width="{}" height="8" rx="2"/></svg>'
-        '<span class="progress-label">{} %</span></span>',
+        '<span class="progress-label">{}</span></span>',
         percent,
-        percent,
+        numbers.format_percent(percent, languages.short_code()),
     )
 
 
@@ -202,11 +217,12 @@ def error_summary(form, formset=None, formset_label=""):
 
 @register.simple_tag(takes_context=True)
 def axis_value(context, value, commitment):
-    """A chart's axis label: money as money ('¥2.5 trillion'), anything else as a bare
-    number ('5 lakh', '1,25,000'); the unit is named once, in the chart's title."""
+    """A chart's axis label: money as money ('¥2.5 trillion', '2.5兆円'), anything else as a
+    bare number ('5 lakh', '50万', '1,25,000'); the unit is named once, in the chart's title."""
+    language = languages.short_code()
     if commitment.target_unit in numbers.MONEY_UNITS:
-        return numbers.format_money(value, commitment.target_unit, _system(context))
-    return numbers.format_count(value, _system(context))
+        return numbers.format_money_in(value, commitment.target_unit, language, _system(context))
+    return numbers.format_count_in(value, language, _system(context))
 
 
 def age_in_words(since, today) -> str:
