@@ -33,7 +33,7 @@ from commitments.forms import (
     StatusUpdateForm,
     is_id,
 )
-from commitments.languages import translated
+from commitments.languages import OTHER_LANGUAGES, TranslationOrigin, translated
 from commitments.markdown import render_markdown
 from commitments.models import Commitment, Source, StatusUpdate
 from commitments.rules import PUBLISH_PERMISSION, Action
@@ -485,6 +485,28 @@ def _step(request, step, done: str, fallback="commitments:workspace"):
     return redirect(_next_or(request, reverse(fallback)))
 
 
+LANGUAGE_NAMES = {"ja": gettext_lazy("Japanese"), "hi": gettext_lazy("Hindi")}
+
+
+def _translations(update) -> list[dict]:
+    """An update's Japanese and Hindi texts, for the editor to review beside the English."""
+    shown = []
+    for code in OTHER_LANGUAGES:
+        summary, body = getattr(update, f"summary_{code}"), getattr(update, f"body_{code}")
+        if summary or body:
+            origin = getattr(update, f"translation_{code}")
+            shown.append(
+                {
+                    "code": code,
+                    "language": LANGUAGE_NAMES[code],
+                    "origin": TranslationOrigin(origin).label if origin else "",
+                    "summary": summary,
+                    "body_html": render_markdown(body) if body else "",
+                }
+            )
+    return shown
+
+
 @require_safe
 @login_required
 @permission_required(PUBLISH_PERMISSION, raise_exception=True)
@@ -502,6 +524,7 @@ def review(request):
     by_pk = {c.pk: c for c in commitments.select_related("latest_update")}
     for update in updates:
         update.commitment = by_pk[update.commitment_id]
+        update.translations = _translations(update)
     return render(
         request,
         "commitments/review.html",
