@@ -475,3 +475,17 @@ def test_dates_in_the_review_queue_are_the_languages(client, other_editor, commi
     client.force_login(other_editor)
     assert "2025年8月29日" in client.get(url("review", "ja")).content.decode()
     assert "29 अगस्त 2025" in client.get(url("review", "hi")).content.decode()
+
+
+def test_the_admins_publish_confirmation_shows_the_translations(client, other_editor, commitment):
+    update = make_submitted_update(
+        commitment, summary_ja=JA_SUMMARY, translation_ja=TranslationOrigin.UNREVIEWED
+    )
+    client.force_login(other_editor)
+    response = client.post(
+        reverse("admin:commitments_statusupdate_changelist"),
+        {"action": "publish_updates", "_selected_action": [update.pk]},
+    )
+    content = response.content.decode()
+    assert f'<span lang="ja">{JA_SUMMARY}</span>' in content
+    assert "(translation, not yet reviewed)" in content
