@@ -90,7 +90,7 @@ class TranslationOriginsForm:
                 self.add_error(
                     origin,
                     f"Say what the {LANGUAGE_TITLES[code]} text is: the source's own "
-                    "wording or a translation (reviewed or not).",
+                    "wording or a translation.",
                 )
         return cleaned
 
