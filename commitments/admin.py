@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from commitments import rules
 from commitments.forms import EditConflict, VersionCheckedForm, is_id
+from commitments.languages import OTHER_LANGUAGES, TRANSLATED_FIELDS, TranslationOrigin
 from commitments.models import (
     Commitment,
     CommitmentParty,
@@ -51,6 +52,113 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.exclude(pk__in=queryset.overdue().values("pk"))
         return queryset
+
+
+# Editors translate content here, one collapsed section per language (the admin itself stays
+# in English). Which fields are translated is commitments/languages.py's TRANSLATED_FIELDS.
+LANGUAGE_TITLES = {"ja": "Japanese", "hi": "Hindi"}
+
+
+def translation_fields(model, code: str) -> list[str]:
+    """The ``<field>_<code>`` columns of `model` and their origin, in the form's order."""
+    return [
+        *(f"{name}_{code}" for name in TRANSLATED_FIELDS[model._meta.model_name]),
+        f"translation_{code}",
+    ]
+
+
+def _has_text(cleaned: dict, model, code: str) -> bool:
+    return any(
+        (cleaned.get(f"{name}_{code}") or "").strip()
+        for name in TRANSLATED_FIELDS[model._meta.model_name]
+    )
+
+
+class TranslationOriginsForm:
+    """A translation says where it comes from, and nothing says it for no text."""
+
+    def clean(self):
+        cleaned = super().clean()
+        model = self._meta.model
+        for code in OTHER_LANGUAGES:
+            origin = f"translation_{code}"
+            if origin not in self.fields:
+                continue
+            if not _has_text(cleaned, model, code):
+                cleaned[origin] = ""
+            elif not cleaned.get(origin):
+                self.add_error(
+                    origin,
+                    f"Say what the {LANGUAGE_TITLES[code]} text is: the source's own "
+                    "wording or a translation.",
+                )
+        return cleaned
+
+
+class TranslatedContentForm(TranslationOriginsForm, forms.ModelForm):
+    pass
+
+
+def translation_filter(code: str) -> type[admin.SimpleListFilter]:
+    """ "Japanese text" / "Hindi text": by origin, or missing (the main field untranslated),
+    so editors find what is left to translate."""
+
+    class TranslationFilter(admin.SimpleListFilter):
+        title = f"{LANGUAGE_TITLES[code]} text"
+        parameter_name = f"{code}_text"
+
+        def lookups(self, request, model_admin):
+            return [("missing", "Missing"), *TranslationOrigin.choices]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            main = TRANSLATED_FIELDS[queryset.model._meta.model_name][0]
+            if value == "missing":
+                return queryset.filter(**{f"{main}_{code}": ""})
+            if value in TranslationOrigin.values:
+                return queryset.filter(**{f"translation_{code}": value})
+            return queryset
+
+    TranslationFilter.__name__ = f"{code.capitalize()}TextFilter"
+    return TranslationFilter
+
+
+TRANSLATION_FILTERS = [translation_filter(code) for code in OTHER_LANGUAGES]
+
+
+class TranslatedContentAdmin:
+    """Adds a collapsed "Japanese" and "Hindi" section to the change form, and the
+    translation filters to the changelist."""
+
+    def get_fieldsets(self, request, obj=None):
+        by_language = {code: translation_fields(self.model, code) for code in OTHER_LANGUAGES}
+        taken = {name for names in by_language.values() for name in names}
+
+        def untaken(fields):
+            kept = []
+            for field in fields:
+                if isinstance(field, (list, tuple)):
+                    field = tuple(name for name in field if name not in taken)
+                    if field:
+                        kept.append(field)
+                elif field not in taken:
+                    kept.append(field)
+            return kept
+
+        fieldsets = [
+            (title, {**options, "fields": untaken(options["fields"])})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+        return [
+            *fieldsets,
+            *(
+                (LANGUAGE_TITLES[code], {"classes": ["collapse"], "fields": names})
+                for code, names in by_language.items()
+            ),
+        ]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), *TRANSLATION_FILTERS]
 
 
 class CommitmentPartyInline(admin.TabularInline):
@@ -154,14 +262,14 @@ class ReadOnlyHistoryMixin:
         return True
 
 
-class CommitmentAdminForm(VersionCheckedForm):
+class CommitmentAdminForm(TranslationOriginsForm, VersionCheckedForm):
     class Meta:
         model = Commitment
         fields = "__all__"
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(TranslatedContentAdmin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     form = CommitmentAdminForm
     list_display = [
         "title",
@@ -298,10 +406,21 @@ class CommitmentAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         return deleted, counts, perms_needed, [*protected, *public]
 
 
-class StatusUpdateAdminForm(VersionCheckedForm):
+class StatusUpdateAdminForm(TranslationOriginsForm, VersionCheckedForm):
     class Meta:
         model = StatusUpdate
         fields = ["commitment", "as_of", "status", "progress_value", "summary", "body", "sources"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An update's translation is reviewed when an editor publishes it
+        # (StatusUpdate.publish): nobody marks their own draft's text "reviewed".
+        for code in OTHER_LANGUAGES:
+            field = self.fields.get(f"translation_{code}")
+            if field is not None:
+                kept = {"", TranslationOrigin.SOURCE, TranslationOrigin.UNREVIEWED}
+                kept.add(getattr(self.instance, f"translation_{code}"))
+                field.choices = [choice for choice in field.choices if choice[0] in kept]
 
     def clean(self):
         cleaned = super().clean()
@@ -334,7 +453,7 @@ class CappedCountPaginator(Paginator):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+class StatusUpdateAdmin(TranslatedContentAdmin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     """Every permission here is asked of commitments/rules.py, object by object: the admin
     can do nothing the site forbids. Another person's draft is not listed at all."""
 
@@ -643,7 +762,8 @@ class SourceAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+class PartyAdmin(TranslatedContentAdmin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    form = TranslatedContentForm
     list_display = ["name", "short_name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "short_name", "slug"]
@@ -651,7 +771,8 @@ class PartyAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+class SectorAdmin(TranslatedContentAdmin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    form = TranslatedContentForm
     list_display = ["name", "position", "commitment_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -666,7 +787,8 @@ class SectorAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+class EventAdmin(TranslatedContentAdmin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    form = TranslatedContentForm
     list_display = ["name", "location", "starts_on", "ends_on"]
     search_fields = ["name", "location"]
     prepopulated_fields = {"slug": ["name"]}

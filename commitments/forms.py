@@ -10,12 +10,15 @@ from django.db.models import F, Q
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from commitments.languages import OTHER_LANGUAGES, TranslationOrigin
 from commitments.models import Source, StatusUpdate
 from commitments.numbers import INTERNATIONAL, format_quantity, plain_digits
 
-CONFLICT_MESSAGE = (
-    "Someone else saved a change to this {name} after you opened it. Their version is shown "
+CONFLICT_MESSAGE = gettext_lazy(
+    "Someone else saved a change to this %(name)s after you opened it. Their version is shown "
     "below and your changes are still in the form: check them against it, then save again."
 )
 
@@ -84,7 +87,7 @@ class VersionCheckedForm(SaysItOnce, forms.ModelForm):
                 raise ValidationError(
                     [
                         ValidationError(
-                            CONFLICT_MESSAGE.format(name=model._meta.verbose_name),
+                            CONFLICT_MESSAGE % {"name": model._meta.verbose_name},
                             code="conflict",
                         ),
                         *self._newer_values(current, cleaned),
@@ -104,8 +107,12 @@ class VersionCheckedForm(SaysItOnce, forms.ModelForm):
                 continue
             if saved != cleaned[name]:
                 label = self.fields[name].label or name
-                shown = saved if saved not in (None, "") else "(empty)"
-                lines.append(ValidationError(f"Now saved — {label}: {shown}"))
+                shown = saved if saved not in (None, "") else _("(empty)")
+                lines.append(
+                    ValidationError(
+                        _("Now saved — %(label)s: %(value)s") % {"label": label, "value": shown}
+                    )
+                )
         return lines
 
     def save(self, commit=True):
@@ -152,17 +159,36 @@ class StatusUpdateForm(VersionCheckedForm):
         queryset=Source.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Sources already on record",
+        label=gettext_lazy("Sources already on record"),
     )
     source_query = forms.CharField(
         required=False,
         max_length=200,
-        label="Find a source by title or URL",
+        label=gettext_lazy("Find a source by title or URL"),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
 
+    # Where an analyst's Japanese or Hindi text comes from. "Reviewed" is not theirs to say:
+    # an editor's review at publication makes a translation reviewed (StatusUpdate.publish).
+    ORIGIN_CHOICES = [
+        (TranslationOrigin.UNREVIEWED, gettext_lazy("A translation")),
+        (TranslationOrigin.SOURCE, gettext_lazy("The source's own wording")),
+    ]
+    translation_ja = forms.ChoiceField(
+        choices=ORIGIN_CHOICES, required=False, label=gettext_lazy("The Japanese text is")
+    )
+    translation_hi = forms.ChoiceField(
+        choices=ORIGIN_CHOICES, required=False, label=gettext_lazy("The Hindi text is")
+    )
+    BODY_WITHOUT_SUMMARY = {
+        "ja": gettext_lazy(
+            "Give the Japanese summary too: Japanese readers see the details under it."
+        ),
+        "hi": gettext_lazy("Give the Hindi summary too: Hindi readers see the details under it."),
+    }
+
     # The missing-source error is about the whole Sources section, not only the ticked ones.
-    summary_labels = {"existing_sources": "Sources"}
+    summary_labels = {"existing_sources": gettext_lazy("Sources")}
     # In the order the page shows them, so the error summary reads top to bottom.
     field_order = [
         "correction_note",
@@ -171,19 +197,52 @@ class StatusUpdateForm(VersionCheckedForm):
         "progress_value",
         "summary",
         "body",
+        "summary_ja",
+        "body_ja",
+        "translation_ja",
+        "summary_hi",
+        "body_hi",
+        "translation_hi",
         "source_query",
         "existing_sources",
     ]
 
     class Meta:
         model = StatusUpdate
-        fields = ["as_of", "status", "progress_value", "summary", "body", "correction_note"]
+        fields = [
+            "as_of",
+            "status",
+            "progress_value",
+            "summary",
+            "body",
+            "correction_note",
+            "summary_ja",
+            "body_ja",
+            "summary_hi",
+            "body_hi",
+            "translation_ja",
+            "translation_hi",
+        ]
         widgets = {
             "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "body": forms.Textarea(attrs={"rows": 8}),
             "correction_note": forms.Textarea(attrs={"rows": 2}),
+            # The translations are written in their own language: the browser and screen
+            # readers are told which.
+            "summary_ja": forms.TextInput(attrs={"lang": "ja"}),
+            "body_ja": forms.Textarea(attrs={"rows": 6, "lang": "ja"}),
+            "summary_hi": forms.TextInput(attrs={"lang": "hi"}),
+            "body_hi": forms.Textarea(attrs={"rows": 6, "lang": "hi"}),
         }
-        labels = {"as_of": "As of", "body": "Details (Markdown)"}
+        labels = {
+            # The others are the model's own labels (commitments/models.py).
+            "as_of": gettext_lazy("As of"),
+            "body": gettext_lazy("Details (Markdown)"),
+            "summary_ja": gettext_lazy("Summary in Japanese"),
+            "body_ja": gettext_lazy("Details in Japanese (Markdown)"),
+            "summary_hi": gettext_lazy("Summary in Hindi"),
+            "body_hi": gettext_lazy("Details in Hindi (Markdown)"),
+        }
 
     def __init__(self, *args, user, check=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,9 +268,17 @@ class StatusUpdateForm(VersionCheckedForm):
             )
             # Built escaped: editors type the unit name (and templates escape help texts too).
             self.fields["progress_value"].help_text = format_html(
-                "Cumulative, in {} (target: {}). Digits only, e.g. 42000.",
-                commitment.unit_label,
-                target,
+                _("Cumulative, in {unit} (target: {target}). Digits only, e.g. 42000."),
+                unit=commitment.unit_label,
+                target=target,
+            )
+        for code in OTHER_LANGUAGES:
+            origin = getattr(self.instance, f"translation_{code}")
+            # A reviewed translation being corrected is a translation to review again.
+            self.initial[f"translation_{code}"] = (
+                TranslationOrigin.SOURCE
+                if origin == TranslationOrigin.SOURCE
+                else TranslationOrigin.UNREVIEWED
             )
         self.fields["existing_sources"].queryset = self._source_choices(user)
         if not self.is_bound:
@@ -222,6 +289,23 @@ class StatusUpdateForm(VersionCheckedForm):
             return super().full_clean()
         self._errors = ErrorDict(renderer=self.renderer)
         self.cleaned_data = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for code in OTHER_LANGUAGES:
+            summary = cleaned.get(f"summary_{code}", "")
+            body = cleaned.get(f"body_{code}", "")
+            origin = f"translation_{code}"
+            if body and not summary and f"summary_{code}" not in self.errors:
+                self.add_error(f"summary_{code}", self.BODY_WITHOUT_SUMMARY[code])
+            if not (summary or body):
+                # No text, no origin: "Empty while nothing is translated."
+                cleaned[origin] = ""
+            elif not cleaned.get(origin):
+                # Text an analyst typed is their translation unless they say it is the
+                # source's own wording; either way an editor reviews it.
+                cleaned[origin] = TranslationOrigin.UNREVIEWED
+        return cleaned
 
     def _set_defaults(self):
         """What an unsent form starts from: a new update the commitment's stored status and
@@ -289,12 +373,17 @@ class NewSourceForm(forms.ModelForm):
             if self.user is None or not Source.objects.visible_to(self.user).contains(existing):
                 # Someone else's unpublished work cites it: say no more than that.
                 raise ValidationError(
-                    "This URL is already on record for work not yet published; an editor can "
-                    "help you cite it."
+                    _(
+                        "This URL is already on record for work not yet published; an editor "
+                        "can help you cite it."
+                    )
                 )
             raise ValidationError(
-                f"This URL is already on record as “{existing.title}”: search for it under "
-                "“Sources already on record” and tick it instead."
+                _(
+                    "This URL is already on record as “%(title)s”: search for it under "
+                    "“Sources already on record” and tick it instead."
+                )
+                % {"title": existing.title}
             )
         return url
 
@@ -304,18 +393,20 @@ NewSourceFormSet = forms.modelformset_factory(Source, form=NewSourceForm, extra=
 
 class RejectForm(forms.Form):
     comment = forms.CharField(
-        label="Why is it rejected?",
+        label=gettext_lazy("Why is it rejected?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The author sees this comment: say what to change.",
+        help_text=gettext_lazy("The author sees this comment: say what to change."),
     )
 
 
 class RetractForm(forms.Form):
     note = forms.CharField(
-        label="Why is it retracted?",
+        label=gettext_lazy("Why is it retracted?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown to the public with the retraction notice once an editor publishes it.",
+        help_text=gettext_lazy(
+            "Shown to the public with the retraction notice once an editor publishes it."
+        ),
     )
 
 
@@ -337,27 +428,31 @@ class ReportForm(forms.Form):
         date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         bounds = [
             MinValueValidator(
-                EARLIEST_DAY, f"Reports start in {EARLIEST_DAY.year} at the earliest."
+                EARLIEST_DAY,
+                _("Reports start in %(year)s at the earliest.") % {"year": EARLIEST_DAY.year},
             ),
-            MaxValueValidator(LATEST_DAY, f"Reports end in {LATEST_DAY.year} at the latest."),
+            MaxValueValidator(
+                LATEST_DAY,
+                _("Reports end in %(year)s at the latest.") % {"year": LATEST_DAY.year},
+            ),
         ]
         self.fields["from"] = forms.DateField(
-            label="From", widget=date, required=False, validators=bounds
+            label=_("From"), widget=date, required=False, validators=bounds
         )
         self.fields["to"] = forms.DateField(
-            label="To", widget=date, required=False, validators=bounds
+            label=_("To"), widget=date, required=False, validators=bounds
         )
         self.fields["sector"] = forms.ModelChoiceField(
             Sector.objects.order_by("position", "name"),
             to_field_name="slug",
             required=False,
-            empty_label="All sectors",
+            empty_label=_("All sectors"),
         )
         self.fields["party"] = forms.ModelChoiceField(
             Party.objects.public().order_by("name"),
             to_field_name="slug",
             required=False,
-            empty_label="All parties",
+            empty_label=_("All parties"),
         )
         self.fields["event"] = forms.ModelChoiceField(
             Event.objects.filter(commitments__latest_update__isnull=False)
@@ -365,12 +460,12 @@ class ReportForm(forms.Form):
             .order_by("-starts_on", "name"),
             to_field_name="slug",
             required=False,
-            empty_label="All events",
+            empty_label=_("All events"),
         )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and start > end:
-            self.add_error("to", "The end of the period must be on or after its start.")
+            self.add_error("to", _("The end of the period must be on or after its start."))
         return cleaned

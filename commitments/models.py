@@ -39,7 +39,12 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from commitments import citations, standing
-from commitments.languages import origin_field, translation_field
+from commitments.languages import (
+    OTHER_LANGUAGES,
+    TranslationOrigin,
+    origin_field,
+    translation_field,
+)
 from commitments.markdown import render_markdown
 from commitments.progress import (
     Pace,
@@ -468,6 +473,14 @@ class StatusUpdateQuerySet(models.QuerySet):
         return self.order_by(*OLDEST_FIRST)
 
 
+# An update's Japanese and Hindi texts and where each comes from (commitments/languages.py).
+TRANSLATED_CONTENT = tuple(
+    name
+    for code in OTHER_LANGUAGES
+    for name in (f"summary_{code}", f"body_{code}", f"translation_{code}")
+)
+
+
 class StatusUpdate(models.Model):
     """A dated, sourced statement of where a commitment stands, reviewed before publication."""
 
@@ -619,6 +632,8 @@ class StatusUpdate(models.Model):
         "summary",
         "body",
         "correction_note",
+        # Its Japanese and Hindi texts are part of what it says (reviewed with it).
+        *TRANSLATED_CONTENT,
     )
 
     def save(self, *args, **kwargs):
@@ -693,7 +708,7 @@ class StatusUpdate(models.Model):
         return self.kind != self.Kind.UPDATE
 
     # What a correction or retraction starts from: the published update's own content.
-    REVISED_FIELDS = ("as_of", "status", "progress_value", "summary", "body")
+    REVISED_FIELDS = ("as_of", "status", "progress_value", "summary", "body", *TRANSLATED_CONTENT)
 
     def revision(self, kind: str, author, note: str = "") -> "StatusUpdate":
         """An unsaved correction or retraction of this update, by `author`, starting from
@@ -813,7 +828,17 @@ class StatusUpdate(models.Model):
             self.reviewer = by
             self.reviewed_at = now
             self.review_comment = ""
-            self._save_step("Published", by, ["state", "reviewer", "reviewed_at", "review_comment"])
+            # The editor reviewed its translations with it ("source" wording stays as it is).
+            reviewed = []
+            for code in OTHER_LANGUAGES:
+                text = getattr(self, f"summary_{code}") + getattr(self, f"body_{code}")
+                origin = f"translation_{code}"
+                if text.strip() and getattr(self, origin) == TranslationOrigin.UNREVIEWED:
+                    setattr(self, origin, TranslationOrigin.REVIEWED)
+                    reviewed.append(origin)
+            self._save_step(
+                "Published", by, ["state", "reviewer", "reviewed_at", "review_comment", *reviewed]
+            )
 
     def reject(self, by, comment: str, version: int | None = None):
         comment = (comment or "").strip()

@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 PUBLISH_PERMISSION = "commitments.publish_statusupdate"
 CONTRIBUTE_PERMISSION = "commitments.add_statusupdate"
@@ -76,43 +77,54 @@ def decide(user, action: str, update) -> str | None:
     if action is Action.VIEW:
         if state in ONCE_PUBLIC_STATES or own or (is_editor(user) and state != DRAFT):
             return None
-        return "No such update."
+        return _("No such update.")
 
     if action in (Action.CORRECT, Action.RETRACT):
         if not is_contributor(user):
-            return "Only analysts and editors can propose a correction or a retraction."
+            return _("Only analysts and editors can propose a correction or a retraction.")
         if state != PUBLISHED:
-            return "Only a published update can be corrected or retracted."
+            return _("Only a published update can be corrected or retracted.")
         return None
 
     if action in (Action.PUBLISH, Action.REJECT):
         if not is_editor(user):
-            return "Only editors can review updates."
+            return _("Only editors can review updates.")
+        publishing = action is Action.PUBLISH
         if own:
-            return f"You cannot {action} your own update: another editor must review it."
+            if publishing:
+                return _("You cannot publish your own update: another editor must review it.")
+            return _("You cannot reject your own update: another editor must review it.")
         if state != SUBMITTED:
-            return f"Only an update awaiting review can be {action}ed. This one is {state}."
+            said = {"state": update.get_state_display().lower()}
+            if publishing:
+                return (
+                    _("Only an update awaiting review can be published. This one is %(state)s.")
+                    % said
+                )
+            return (
+                _("Only an update awaiting review can be rejected. This one is %(state)s.") % said
+            )
         return None
 
     # Edit, delete, submit and withdraw: the author's own work in progress.
     if not is_contributor(user):
-        return "Only analysts and editors can change updates."
+        return _("Only analysts and editors can change updates.")
     if not own:
-        return "Only the author can change this update."
+        return _("Only the author can change this update.")
     if action is Action.WITHDRAW:
         if state != SUBMITTED:
-            return "Only an update awaiting review can be withdrawn."
+            return _("Only an update awaiting review can be withdrawn.")
         return None
     if state not in EDITABLE_STATES:
         if state in ONCE_PUBLIC_STATES:
-            return (
+            return _(
                 "This update has been published: it is never changed in place. Open a "
                 "correction or a retraction instead; it goes through review."
             )
-        return (
-            f"This update is {state}: only drafts and rejected updates can be changed. "
+        return _(
+            "This update is %(state)s: only drafts and rejected updates can be changed. "
             "Withdraw it first if it is awaiting review."
-        )
+        ) % {"state": update.get_state_display().lower()}
     return None
 
 

@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commitments import rules
@@ -31,6 +33,7 @@ from commitments.forms import (
     StatusUpdateForm,
     is_id,
 )
+from commitments.languages import OTHER_LANGUAGES, TranslationOrigin, translated
 from commitments.markdown import render_markdown
 from commitments.models import Commitment, Source, StatusUpdate
 from commitments.rules import PUBLISH_PERMISSION, Action
@@ -50,7 +53,7 @@ def _get_update_for_user(request, pk, action=Action.VIEW) -> StatusUpdate:
     404 for those who may not even see it, 403 for those who see it but may not act."""
     update = get_object_or_404(StatusUpdate.objects.select_related("commitment"), pk=pk)
     if not rules.can(request.user, Action.VIEW, update):
-        raise Http404("No such update.")
+        raise Http404(_("No such update."))
     if action is not Action.VIEW:
         reason = rules.decide(request.user, action, update)
         if reason is not None:
@@ -84,16 +87,40 @@ ATTENTION_LIST_LENGTH = 10
 WORKSPACE_PAGE_SIZE = 50
 REVIEW_PAGE_SIZE = 20
 OWN_LISTS = {
-    "rejected": (State.REJECTED, "Rejected", "Nothing sent back to you."),
-    "drafts": (State.DRAFT, "Drafts", "No drafts."),
-    "submitted": (State.SUBMITTED, "Awaiting review", "Nothing awaiting review."),
-    "published": (State.PUBLISHED, "Published", "Nothing published yet."),
+    "rejected": (
+        State.REJECTED,
+        gettext_lazy("Rejected"),
+        gettext_lazy("Nothing sent back to you."),
+    ),
+    "drafts": (State.DRAFT, gettext_lazy("Drafts"), gettext_lazy("No drafts.")),
+    "submitted": (
+        State.SUBMITTED,
+        gettext_lazy("Awaiting review"),
+        gettext_lazy("Nothing awaiting review."),
+    ),
+    "published": (
+        State.PUBLISHED,
+        gettext_lazy("Published"),
+        gettext_lazy("Nothing published yet."),
+    ),
 }
 ATTENTION_LISTS = {
-    "overdue": ("Overdue", "deadline", "Nothing is overdue."),
-    "due_soon": ("Due in the next 90 days", "deadline", "No deadlines in the next 90 days."),
-    "stale": ("Stale", "last_update", "Every open commitment has a recent update."),
-    "unpublished": ("Not yet public", "", "Every commitment has a published update."),
+    "overdue": (gettext_lazy("Overdue"), "deadline", gettext_lazy("Nothing is overdue.")),
+    "due_soon": (
+        gettext_lazy("Due in the next 90 days"),
+        "deadline",
+        gettext_lazy("No deadlines in the next 90 days."),
+    ),
+    "stale": (
+        gettext_lazy("Stale"),
+        "last_update",
+        gettext_lazy("Every open commitment has a recent update."),
+    ),
+    "unpublished": (
+        gettext_lazy("Not yet public"),
+        "",
+        gettext_lazy("Every commitment has a published update."),
+    ),
 }
 
 
@@ -256,7 +283,11 @@ def update_retract(request, pk):
             retraction.save()
             retraction.sources.set(original.sources.all())
             retraction.submit(by=request.user)
-        messages.success(request, f"Retraction sent for review: “{original.summary}”.")
+        messages.success(
+            request,
+            _("Retraction sent for review: “%(summary)s”.")
+            % {"summary": translated(original, "summary")},
+        )
         return redirect("commitments:workspace")
     return render(
         request,
@@ -271,7 +302,7 @@ def update_edit(request, pk):
     return _update_form(request, _get_rw_update_for_user(request, pk))
 
 
-NO_SOURCE_MESSAGE = (
+NO_SOURCE_MESSAGE = gettext_lazy(
     "Add at least one source before submitting for review. Tick one on record or fill in a "
     "new one below."
 )
@@ -325,12 +356,13 @@ def _update_form(request, update):
             try:
                 saved = _save_update(request, form, typed, chosen, submit=action == "submit")
             except EditConflict:
-                form.add_error(None, "Someone else saved this update at the same moment.")
+                form.add_error(None, _("Someone else saved this update at the same moment."))
             else:
+                summary = {"summary": translated(saved, "summary")}
                 if action == "submit":
-                    messages.success(request, f"Submitted for review: “{saved.summary}”.")
+                    messages.success(request, _("Submitted for review: “%(summary)s”.") % summary)
                 else:
-                    messages.success(request, f"Draft saved: “{saved.summary}”.")
+                    messages.success(request, _("Draft saved: “%(summary)s”.") % summary)
                 return redirect("commitments:workspace")
 
     if form.is_bound and "existing_sources" in form.errors:
@@ -377,7 +409,7 @@ def _save_update(request, form, typed_sources, chosen_sources, submit: bool):
 @permission_required("commitments.change_statusupdate", raise_exception=True)
 def update_submit(request, pk):
     update = _get_update_for_user(request, pk, Action.SUBMIT)
-    return _step(request, lambda: update.submit(by=request.user), "Submitted for review.")
+    return _step(request, lambda: update.submit(by=request.user), _("Submitted for review."))
 
 
 @require_POST
@@ -385,7 +417,7 @@ def update_submit(request, pk):
 @permission_required("commitments.change_statusupdate", raise_exception=True)
 def update_withdraw(request, pk):
     update = _get_update_for_user(request, pk, Action.WITHDRAW)
-    return _step(request, lambda: update.withdraw(by=request.user), "Withdrawn to draft.")
+    return _step(request, lambda: update.withdraw(by=request.user), _("Withdrawn to draft."))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -403,7 +435,9 @@ def update_delete(request, pk):
         )
     update._change_reason = "Deleted"
     update.delete()
-    messages.success(request, f"Deleted: “{update.summary}”.")
+    messages.success(
+        request, _("Deleted: “%(summary)s”.") % {"summary": translated(update, "summary")}
+    )
     return redirect(back)
 
 
@@ -415,7 +449,8 @@ def update_publish(request, pk):
     return _step(
         request,
         lambda: update.publish(request.user, version=_reviewed_version(request)),
-        f"Published: “{update.summary}”. It is on the public pages now.",
+        _("Published: “%(summary)s”. It is on the public pages now.")
+        % {"summary": translated(update, "summary")},
         fallback="commitments:review",
     )
 
@@ -427,14 +462,15 @@ def update_reject(request, pk):
     update = _get_update_for_user(request, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the update is rejected: a comment is required.")
+        messages.error(request, _("Say why the update is rejected: a comment is required."))
         return redirect(_next_or(request, reverse("commitments:review")))
     return _step(
         request,
         lambda: update.reject(
             request.user, form.cleaned_data["comment"], version=_reviewed_version(request)
         ),
-        f"Rejected and sent back to its author: “{update.summary}”.",
+        _("Rejected and sent back to its author: “%(summary)s”.")
+        % {"summary": translated(update, "summary")},
         fallback="commitments:review",
     )
 
@@ -447,6 +483,28 @@ def _step(request, step, done: str, fallback="commitments:workspace"):
     else:
         messages.success(request, done)
     return redirect(_next_or(request, reverse(fallback)))
+
+
+LANGUAGE_NAMES = {"ja": gettext_lazy("Japanese"), "hi": gettext_lazy("Hindi")}
+
+
+def _translations(update) -> list[dict]:
+    """An update's Japanese and Hindi texts, for the editor to review beside the English."""
+    shown = []
+    for code in OTHER_LANGUAGES:
+        summary, body = getattr(update, f"summary_{code}"), getattr(update, f"body_{code}")
+        if summary or body:
+            origin = getattr(update, f"translation_{code}")
+            shown.append(
+                {
+                    "code": code,
+                    "language": LANGUAGE_NAMES[code],
+                    "origin": TranslationOrigin(origin).label if origin else "",
+                    "summary": summary,
+                    "body_html": render_markdown(body) if body else "",
+                }
+            )
+    return shown
 
 
 @require_safe
@@ -466,6 +524,7 @@ def review(request):
     by_pk = {c.pk: c for c in commitments.select_related("latest_update")}
     for update in updates:
         update.commitment = by_pk[update.commitment_id]
+        update.translations = _translations(update)
     return render(
         request,
         "commitments/review.html",
