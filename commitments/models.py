@@ -242,7 +242,6 @@ class Party(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("party")
         verbose_name_plural = _("parties")
         constraints = [
             models.UniqueConstraint(
