@@ -40,7 +40,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from commitments import citations, standing
-from commitments.languages import origin_field, translation_field
+from commitments.languages import origin_field, translated, translation_field
 from commitments.markdown import render_markdown
 from commitments.progress import (
     Pace,
@@ -261,6 +261,11 @@ class Party(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def translated_name(self) -> str:
+        """`display_name` in the reader's language (English where not translated)."""
+        return str(translated(self, "short_name") or translated(self, "name"))
 
 
 class Sector(models.Model):
@@ -1654,10 +1659,10 @@ class Commitment(models.Model):
     def party_pairs(self) -> str:
         """Leads and counterparts as a pair ('Gujarat ↔ Shizuoka'), then any other parties."""
         links = list(self.commitment_parties.all())
-        leads = [link.party.display_name for link in links if link.role == "lead"]
-        counterparts = [link.party.display_name for link in links if link.role == "counterpart"]
+        leads = [link.party.translated_name for link in links if link.role == "lead"]
+        counterparts = [link.party.translated_name for link in links if link.role == "counterpart"]
         others = [
-            link.party.display_name for link in links if link.role not in {"lead", "counterpart"}
+            link.party.translated_name for link in links if link.role not in {"lead", "counterpart"}
         ]
         pair = " ↔ ".join(part for part in (" & ".join(leads), " & ".join(counterparts)) if part)
         return ", ".join(part for part in (pair, *others) if part)
