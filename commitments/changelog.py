@@ -253,6 +253,10 @@ def build_change_log(commitment, page=1) -> ChangeLog:
     return ChangeLog(first=first if not paged.has_next() else None, entries=shown, page=paged)
 
 
+def _party_and_role(party: str, role: str) -> dict:
+    return {"party": party, "role": role}
+
+
 def _describe(name, before, after, sector_names) -> Change:
     from commitments.models import Commitment
 
