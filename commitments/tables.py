@@ -92,7 +92,7 @@ class CommitmentTable(tables.Table):
         verbose_name=_("Overdue"), empty_values=(), visible=False, orderable=False
     )
     target = tables.Column(
-        verbose_name=_("Target"), accessor="target_value", visible=False, orderable=False
+        verbose_name=_("Target value"), accessor="target_value", visible=False, orderable=False
     )
     unit = tables.Column(
         verbose_name=_("Unit"),
