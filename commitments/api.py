@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularJSONAPIView
@@ -19,6 +20,7 @@ from rest_framework.routers import SimpleRouter
 from commitments import standing
 from commitments.cache import cache_public
 from commitments.filters import CommitmentFilter
+from commitments.languages import NAMES, OTHER_LANGUAGES, TRANSLATED_FIELDS, TranslationOrigin
 from commitments.models import Commitment, CommitmentParty, Party, Sector, Source, StatusUpdate
 
 # The API's commitment detail carries the newest updates only: its cost and size stay the
@@ -40,7 +42,9 @@ class Pagination(PageNumberPagination):
             return self.page_size
         digits = raw.lstrip("0")
         if not (raw.isascii() and raw.isdigit() and digits):
-            message = f"Give a whole number from 1 to {self.max_page_size}."
+            message = gettext("Give a whole number from 1 to %(most)s.") % {
+                "most": self.max_page_size
+            }
             raise ValidationError({self.page_size_query_param: [message]})
         # A thousand-digit number is not worth converting: it is more than the most.
         return self.max_page_size if len(digits) > 3 else min(int(digits), self.max_page_size)
@@ -70,27 +74,93 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
 
 
+def translations_of(obj, model: str, fields=None) -> dict:
+    """The object's texts in each other language that has any: {"ja": {"title": …,
+    "origin": "reviewed"}, …}. Only the fields with a translation are given; English is
+    the object's own fields. The objects are the public ones the serializers are given."""
+    result = {}
+    for code in OTHER_LANGUAGES:
+        texts = {
+            name: value
+            for name in fields or TRANSLATED_FIELDS[model]
+            if (value := getattr(obj, f"{name}_{code}", "") or "").strip()
+        }
+        if texts:
+            result[code] = {**texts, "origin": getattr(obj, f"translation_{code}", "") or None}
+    return result
+
+
+def translations_schema(model: str, fields=None) -> dict:
+    one = {
+        "type": "object",
+        "properties": {
+            **{name: {"type": "string"} for name in fields or TRANSLATED_FIELDS[model]},
+            "origin": {
+                "type": "string",
+                "nullable": True,
+                "enum": [*TranslationOrigin.values, None],
+                "description": "source: the source's own wording; reviewed or unreviewed: "
+                "a translation by the tracker, reviewed or not yet.",
+            },
+        },
+        "required": ["origin"],
+    }
+    return {
+        "type": "object",
+        "description": "Its texts in "
+        + " and ".join(f"{NAMES[code]} ({code})" for code in OTHER_LANGUAGES)
+        + ", for each language with any, only the fields translated. Field names and the "
+        "other fields stay as they are; labels follow the address's language (/ja/api/…).",
+        "properties": dict.fromkeys(OTHER_LANGUAGES, one),
+        "additionalProperties": False,
+    }
+
+
+def translations_method(model: str, fields=None):
+    """`get_translations` for a serializer of `model` (a key of TRANSLATED_FIELDS): all its
+    translated fields, or those of `fields`."""
+
+    @extend_schema_field(translations_schema(model, fields))
+    def get_translations(self, obj):
+        return translations_of(obj, model, fields)
+
+    return get_translations
+
+
+def translations_field():
+    return serializers.SerializerMethodField(
+        help_text="Its translated texts, by language (empty when there are none)."
+    )
+
+
 class SectorSerializer(serializers.ModelSerializer):
+    translations = translations_field()
+    get_translations = translations_method("sector")
+
     class Meta:
         model = Sector
-        fields = ["slug", "name", "description"]
+        fields = ["slug", "name", "description", "translations"]
 
 
 class PartySerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code", help_text="ISO 3166 code, or empty.")
+    kind_label = serializers.CharField(source="get_kind_display")
+    translations = translations_field()
+    get_translations = translations_method("party")
 
     class Meta:
         model = Party
-        fields = ["slug", "name", "short_name", "kind", "country"]
+        fields = ["slug", "name", "short_name", "kind", "kind_label", "country", "translations"]
 
 
 class PartyRoleSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(source="party.slug")
     name = serializers.CharField(source="party.name")
+    role_label = serializers.CharField(source="get_role_display")
 
     class Meta:
         model = CommitmentParty
-        fields = ["slug", "name", "role", "contribution"]
+        fields = ["slug", "name", "role", "role_label", "contribution"]
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -110,11 +180,15 @@ class CorrectionSerializer(serializers.Serializer):
 class UpdateSerializer(serializers.ModelSerializer):
     commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     status_label = serializers.CharField(source="get_status_display")
+    status_definition = serializers.CharField()
     published_at = serializers.DateTimeField(source="reviewed_at")
     sources = SourceSerializer(many=True)
     correction = serializers.SerializerMethodField(
         help_text="Set when this update is a published correction of an earlier one."
     )
+
+    translations = translations_field()
+    get_translations = translations_method("statusupdate")
 
     @extend_schema_field(CorrectionSerializer(allow_null=True))
     def get_correction(self, obj):
@@ -130,9 +204,11 @@ class UpdateSerializer(serializers.ModelSerializer):
             "as_of",
             "status",
             "status_label",
+            "status_definition",
             "progress_value",
             "summary",
             "body",
+            "translations",
             "published_at",
             "sources",
             "correction",
@@ -167,11 +243,15 @@ class CommitmentSerializer(serializers.ModelSerializer):
     parties = PartyRoleSerializer(source="commitment_parties", many=True)
     status = serializers.CharField(source="current_status")
     status_label = serializers.CharField(source="get_current_status_display")
+    status_definition = serializers.CharField()
     overdue = serializers.BooleanField(source="is_overdue")
     deadline_label = serializers.CharField()
     target = serializers.SerializerMethodField()
     last_update = serializers.DateField(source="last_update_on")
     url = serializers.SerializerMethodField()
+    translations = translations_field()
+    # The list's texts (the detail adds the description).
+    get_translations = translations_method("commitment", ("title", "summary", "target_wording"))
 
     class Meta:
         model = Commitment
@@ -179,10 +259,12 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "summary",
+            "translations",
             "sector",
             "parties",
             "status",
             "status_label",
+            "status_definition",
             "overdue",
             "announced_on",
             "deadline",
@@ -213,6 +295,7 @@ class CommitmentDetailSerializer(CommitmentSerializer):
     )
     updates_count = serializers.SerializerMethodField(help_text="How many are published.")
     updates_url = serializers.SerializerMethodField()
+    get_translations = translations_method("commitment")
 
     class Meta(CommitmentSerializer.Meta):
         fields = [

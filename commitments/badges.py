@@ -1,6 +1,11 @@
 """An embeddable SVG status badge: short name, status in words and colour, percent done."""
 
+import unicodedata
+
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
+
+from commitments.languages import translated
 
 COLOURS = {
     "announced": "#6a3d9a",
@@ -12,6 +17,7 @@ COLOURS = {
     "abandoned": "#3f3f46",
 }
 CHAR_WIDTH = 6.6  # Verdana 11px, close enough for a badge
+WIDE_CHAR_WIDTH = 11.0  # a Japanese character at 11px is about square
 MAX_NAME = 32
 
 
@@ -27,15 +33,31 @@ def short_name(title: str) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
+def text_width(text: str) -> int:
+    """An estimate of the text's width at 11px: Japanese characters are about square."""
+    return int(
+        sum(
+            WIDE_CHAR_WIDTH if unicodedata.east_asian_width(char) in "WF" else CHAR_WIDTH
+            for char in text
+            if not unicodedata.combining(char)
+        )
+    )
+
+
 def badge_svg(commitment) -> str:
-    left = short_name(commitment.title)
-    right = commitment.get_current_status_display()
+    """The badge in the active language: its title where translated, its status in words."""
+    title = translated(commitment, "title")
+    left = short_name(title)
+    right = str(commitment.get_current_status_display())
     if commitment.is_overdue:
-        right += ", overdue"
+        right = gettext("%(status)s, overdue") % {"status": right}
     if commitment.progress_percent_display is not None:
-        right += f" · {commitment.progress_percent_display} %"
-    left_width = int(len(left) * CHAR_WIDTH) + 12
-    right_width = int(len(right) * CHAR_WIDTH) + 12
+        right = gettext("%(status)s · %(percent)s %%") % {
+            "status": right,
+            "percent": commitment.progress_percent_display,
+        }
+    left_width = text_width(left) + 12
+    right_width = text_width(right) + 12
     return render_to_string(
         "commitments/badge.svg",
         {
@@ -44,7 +66,7 @@ def badge_svg(commitment) -> str:
             "right_width": right_width,
             "right_x": left_width + 6,
             "colour": COLOURS.get(commitment.current_status, "#4b5563"),
-            "label": f"{commitment.title}: {right}",
+            "label": gettext("%(title)s: %(status)s") % {"title": title, "status": right},
             "left": left,
             "right": right,
         },

@@ -17,6 +17,10 @@ from datetime import datetime
 from django.core.paginator import Paginator
 from django.db.models import Min, Q
 from django.db.models.functions import MD5
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from commitments import standing
 from commitments.templatetags.tracker import quantity
@@ -38,6 +42,14 @@ PUBLIC_FIELDS = [
     "target_wording",
 ]
 LONG_FIELDS = {"description"}
+# Names of the fields that have no verbose name of their own on the model.
+FIELD_LABELS = {
+    "title": _("title"),
+    "summary": _("summary"),
+    "description": _("description"),
+    "deadline": _("deadline"),
+    "deadline_precision": _("deadline precision"),
+}
 # Long fields are compared by a hash computed in the database, never loaded.
 PAGE_SIZE = 50
 
@@ -119,7 +131,9 @@ def build_change_log(commitment, page=1) -> ChangeLog:
     sector_names = dict(Sector.objects.filter(pk__in=sector_ids).values_list("pk", "name"))
 
     title = base[PUBLIC_FIELDS.index("title")] if base else commitment.title
-    first = Entry(start, "published", "First published", [Change("Titled", "", title)])
+    first = Entry(
+        start, "published", gettext("First published"), [Change(gettext("Titled"), "", title)]
+    )
     entries: list[Entry] = []
     previous = base
     for when, values in later:
@@ -129,7 +143,7 @@ def build_change_log(commitment, page=1) -> ChangeLog:
                 for name, before, after in zip(PUBLIC_FIELDS, previous, values, strict=True)
                 if before != after
             ]
-            entries.append(Entry(when, "changed", "Details changed", changes))
+            entries.append(Entry(when, "changed", gettext("Details changed"), changes))
         previous = values
 
     # Parties: those on the commitment at first publication belong to the first record.
@@ -145,7 +159,7 @@ def build_change_log(commitment, page=1) -> ChangeLog:
 
     def describe(row) -> tuple[str, str]:
         role = roles.get(row["role"], row["role"]).lower()
-        return party_names.get(row["party_id"], "A party"), role
+        return party_names.get(row["party_id"], gettext("A party")), role
 
     present = {}  # party role id → its latest row, while on the commitment
     split = next(
@@ -156,25 +170,50 @@ def build_change_log(commitment, page=1) -> ChangeLog:
             present.pop(row["id"], None)
         else:
             present[row["id"]] = row
-    first.changes += [Change("With", "", "{} ({})".format(*describe(r))) for r in present.values()]
+    first.changes += [
+        Change(
+            gettext("With"),
+            "",
+            gettext("%(party)s (%(role)s)")
+            % dict(zip(("party", "role"), describe(r), strict=True)),
+        )
+        for r in present.values()
+    ]
     for row in party_rows[split:]:
         name, role = describe(row)
         before = present.get(row["id"])
         if row["history_type"] == "-":
             present.pop(row["id"], None)
             if before is not None:
-                entries.append(Entry(row["history_date"], "parties", f"{name} removed"))
+                entries.append(
+                    Entry(
+                        row["history_date"],
+                        "parties",
+                        gettext("%(party)s removed") % {"party": name},
+                    )
+                )
             continue
         present[row["id"]] = row
         if row["history_type"] == "+":
-            entries.append(Entry(row["history_date"], "parties", f"{name} added as {role}"))
+            entries.append(
+                Entry(
+                    row["history_date"],
+                    "parties",
+                    gettext("%(party)s added as %(role)s") % {"party": name, "role": role},
+                )
+            )
         elif before is None or (before["role"], before["contribution"]) != (
             row["role"],
             row["contribution"],
         ):
-            detail = f"{name} is now {role}"
             if row["contribution"]:
-                detail += f": {row['contribution']}"
+                detail = gettext("%(party)s is now %(role)s: %(contribution)s") % {
+                    "party": name,
+                    "role": role,
+                    "contribution": row["contribution"],
+                }
+            else:
+                detail = gettext("%(party)s is now %(role)s") % {"party": name, "role": role}
             entries.append(Entry(row["history_date"], "parties", detail))
 
     published = [row for row in update_rows if row[1] != StatusUpdate.Kind.RETRACTION]
@@ -186,12 +225,14 @@ def build_change_log(commitment, page=1) -> ChangeLog:
     }
     for pk, kind, _status, reviewed_at in update_rows:
         if kind == StatusUpdate.Kind.RETRACTION:
-            entries.append(Entry(reviewed_at, "retraction", "Update retracted", update_id=pk))
+            entries.append(
+                Entry(reviewed_at, "retraction", gettext("Update retracted"), update_id=pk)
+            )
             continue
         title = (
-            "Correction published"
+            gettext("Correction published")
             if kind == StatusUpdate.Kind.CORRECTION
-            else "Status update published"
+            else gettext("Status update published")
         )
         entries.append(
             Entry(reviewed_at, "update", title, previous_status=status_before[pk], update_id=pk)
@@ -212,24 +253,32 @@ def build_change_log(commitment, page=1) -> ChangeLog:
     return ChangeLog(first=first if not paged.has_next() else None, entries=shown, page=paged)
 
 
+def _party_and_role(party: str, role: str) -> dict:
+    return {"party": party, "role": role}
+
+
 def _describe(name, before, after, sector_names) -> Change:
     from commitments.models import Commitment
 
     if name == "sector_id":
-        return Change("Sector", sector_names.get(before, ""), sector_names.get(after, ""))
+        return Change(gettext("Sector"), sector_names.get(before, ""), sector_names.get(after, ""))
     if name in ("event_id", "parent_id"):
-        return Change("Event" if name == "event_id" else "Part of", "", "changed")
-    label = Commitment._meta.get_field(name).verbose_name.capitalize()
+        label = gettext("Event") if name == "event_id" else gettext("Part of")
+        return Change(label, "", gettext("changed"))
+    label = capfirst(str(FIELD_LABELS.get(name) or Commitment._meta.get_field(name).verbose_name))
     if name in LONG_FIELDS:
-        return Change(label, "", "rewritten")
+        return Change(label, "", gettext("rewritten"))
     if name in ("target_value", "baseline_value"):
         return Change(label, quantity(before), quantity(after))
+    if name in ("deadline_precision", "target_unit"):
+        choices = dict(Commitment._meta.get_field(name).choices)
+        return Change(label, _text(choices.get(before, before)), _text(choices.get(after, after)))
     return Change(label, _text(before), _text(after))
 
 
 def _text(value) -> str:
     if value is None or value == "":
-        return "none"
+        return gettext("none")
     if hasattr(value, "strftime"):
-        return f"{value.day} {value:%B %Y}"
+        return date_format(value, "DATE_FORMAT")
     return str(value)

@@ -11,8 +11,11 @@ from django.db.models import F, Value, Window
 from django.db.models.functions import Lag
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from commitments.cache import cached_public_data
+from commitments.languages import short_code
 from commitments.models import OLDEST_FIRST, Commitment, StatusUpdate, UpdateStatus
 
 WIDTH, HEIGHT = 600, 240
@@ -49,6 +52,16 @@ class ProgressChart:
     right: int = CHART_WIDTH - CHART_RIGHT
     top: int = CHART_TOP
     bottom: int = CHART_HEIGHT - CHART_BOTTOM
+
+
+def month_label(day: datetime.date) -> str:
+    """The month under a bar: Aug, 8月, अग॰ (Django's abbreviated month, "M")."""
+    return date_format(day, pgettext("the month under a bar of a chart", "M"))
+
+
+def month_and_year(day: datetime.date) -> str:
+    """Aug 2025, 2025年8月, अग॰ 2025: where a progress line starts."""
+    return date_format(day, pgettext("a month and its year on a chart's axis", "M Y"))
 
 
 def nice_step(span: Decimal, intervals: int = Y_TICKS) -> Decimal:
@@ -142,13 +155,13 @@ def progress_chart(commitment: Commitment) -> ProgressChart | None:
     ]
     # The years first; the month the line starts in where it leaves room.
     x_labels = place_labels(
-        [*[(x(day), str(day.year)) for day in new_years], (x(start), f"{start:%b %Y}")],
+        [*[(x(day), str(day.year)) for day in new_years], (x(start), month_and_year(start))],
         left,
         right,
     )
     today_x = x(today)
     # "Today" is written at the foot of its line, on the side with room for it.
-    today_anchor = "end" if today_x + 4 + text_width("Today") > right else "start"
+    today_anchor = "end" if today_x + 4 + text_width(gettext("Today")) > right else "start"
     from_parts = bool(getattr(commitment, "progress_from_parts", False))
     rows = [
         {"day": point.day, "value": point.value, "expected": commitment.expected_on(point.day)}
@@ -192,7 +205,9 @@ def portfolio_over_time(today: datetime.date | None = None) -> dict | None:
     announcement, from the dated, published updates. It reads every published update, so it
     is kept in the cache until public data changes (or the day does)."""
     today = today or timezone.localdate()
-    return cached_public_data(f"portfolio:{today.isoformat()}", lambda: _with_markup(today))
+    # The markup holds month names and status words: one copy per language.
+    key = f"portfolio:{short_code()}:{today.isoformat()}"
+    return cached_public_data(key, lambda: _with_markup(today))
 
 
 def _with_markup(today: datetime.date) -> dict | None:
@@ -325,7 +340,7 @@ def stacked_chart(table: list[dict], statuses, layout: StackedLayout) -> dict:
                 segments.append(
                     {
                         "status": status.value,
-                        "label": status.label,
+                        "label": str(status.label),
                         "count": n,
                         "y": y(bottom + n),
                         "height": round(y(bottom) - y(bottom + n), 1),
@@ -335,7 +350,7 @@ def stacked_chart(table: list[dict], statuses, layout: StackedLayout) -> dict:
                 bottom += n
         label = year = ""
         if i in labelled:
-            label = row["month_end"].strftime("%b")
+            label = month_label(row["month_end"])
             if row["month_end"].year != previous_year:
                 year = str(row["month_end"].year)
                 previous_year = row["month_end"].year

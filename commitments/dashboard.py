@@ -8,6 +8,8 @@ queries, whatever the number of commitments or updates.
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Q, When
+from django.utils.formats import date_format, get_format
+from django.utils.translation import pgettext
 
 from commitments.models import Event, StatusUpdate, UpdateStatus
 
@@ -19,15 +21,24 @@ BATCH_NAMES = 5  # commitments named in a batch before "and N more"
 
 
 def event_dates(event: Event) -> str:
-    """'29–30 August 2025', '30 September – 2 October 2025', '29 August 2025'."""
+    """'29–30 August 2025', '30 September – 2 October 2025', '29 August 2025' in English;
+    2025年8月29日～30日 in Japanese; 29–30 अगस्त 2025 in Hindi. Each language's date
+    formats for the two ends of a range are translations (Django's date format letters)."""
     start, end = event.starts_on, event.ends_on
     if not end or end == start:
-        return f"{start:%-d %B %Y}"
+        return date_format(start, "DATE_FORMAT")
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start:%-d}–{end:%-d %B %Y}"
-    if start.year == end.year:
-        return f"{start:%-d %B} – {end:%-d %B %Y}"
-    return f"{start:%-d %B %Y} – {end:%-d %B %Y}"
+        first = pgettext("first day of a date range within one month", "j")
+        last = pgettext("last day of a date range within one month", "j F Y")
+        separator = pgettext("date range within one month", "–")
+    elif start.year == end.year:
+        first = pgettext("first day of a date range within one year", "j F")
+        last = pgettext("last day of a date range within one year", "j F Y")
+        separator = pgettext("date range", " – ")
+    else:
+        first = last = get_format("DATE_FORMAT")
+        separator = pgettext("date range", " – ")
+    return f"{date_format(start, first)}{separator}{date_format(end, last)}"
 
 
 def distribution(by_status) -> list[dict]:

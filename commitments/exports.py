@@ -7,9 +7,11 @@ import unicodedata
 from decimal import Decimal
 from itertools import batched
 
+from django.conf import settings
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django_tables2.export import TableExport
 from tablib import Dataset
 
@@ -232,7 +234,10 @@ class _UpdateLog:
             WHERE u.commitment_id = c.id AND u.state = %s
             ORDER BY c.title, c.id, u.as_of, u.reviewed_at NULLS FIRST, u.id
         """  # OLDEST_FIRST within a commitment
-        self.labels = dict(UpdateStatus.choices)
+        # A data export: English column names and status words whatever the page's language
+        # (a journalist's scripts read the same file from /ja/ and /hi/).
+        with translation.override(settings.LANGUAGE_CODE):
+            self.labels = {value: str(label) for value, label in UpdateStatus.choices}
         self.number = _number_writer()
 
     def batches(self):
@@ -336,8 +341,9 @@ def _published_update_csv_postgresql(base_url: str):
         f"WHEN %(status_{i})s THEN %(label_{i})s" for i in range(len(UpdateStatus.choices))
     )
     params = {"prefix": prefix, "suffix": suffix, **_FORMULA_PARAMS}
-    for i, (status, label) in enumerate(UpdateStatus.choices):
-        params |= {f"status_{i}": status, f"label_{i}": label}
+    with translation.override(settings.LANGUAGE_CODE):  # a data export: English words
+        for i, (status, label) in enumerate(UpdateStatus.choices):
+            params |= {f"status_{i}": status, f"label_{i}": str(label)}
     safe = _neutralise_sql
     unit = "CASE WHEN c.target_unit = 'other' THEN c.target_unit_label ELSE c.target_unit END"
     published_at = "u.reviewed_at AT TIME ZONE 'UTC'"

@@ -5,8 +5,13 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localdate
+from django.utils.translation import gettext
 
+from commitments.languages import translated
+from commitments.markdown import render_markdown
 from commitments.models import Commitment, StatusUpdate
 from commitments.templatetags.tracker import source_citation
 
@@ -24,13 +29,13 @@ class UpdatesFeed(Feed):
         return response
 
     def title(self):
-        return f"{settings.SITE_NAME}: published updates"
+        return gettext("%(site)s: published updates") % {"site": settings.SITE_NAME}
 
     def link(self):
         return reverse("commitments:dashboard")
 
     def subtitle(self):
-        return "Every status update on public commitments, newest first, with its sources."
+        return gettext("Every status update on public commitments, newest first, with its sources.")
 
     def items(self):
         return self.published()[:FEED_LENGTH]
@@ -45,10 +50,14 @@ class UpdatesFeed(Feed):
         )
 
     def item_title(self, item):
-        title = (
-            f"{item.commitment.title}: {item.get_status_display()} (as of {item.as_of:%d %B %Y})"
-        )
-        return f"Correction — {title}" if item.kind == item.Kind.CORRECTION else title
+        title = gettext("%(title)s: %(status)s (as of %(date)s)") % {
+            "title": translated(item.commitment, "title"),
+            "status": item.get_status_display(),
+            "date": date_format(item.as_of, "DATE_FORMAT"),
+        }
+        if item.kind == item.Kind.CORRECTION:
+            return gettext("Correction — %(title)s") % {"title": title}
+        return title
 
     def item_description(self, item):
         sources = format_html_join(
@@ -59,12 +68,19 @@ class UpdatesFeed(Feed):
         note = ""
         if item.kind == item.Kind.CORRECTION:
             note = format_html(
-                "<p><strong>Corrected on {}:</strong> {}</p>",
-                f"{item.reviewed_at:%d %B %Y}",
+                "<p><strong>{}</strong> {}</p>",
+                gettext("Corrected on %(date)s:")
+                % {"date": date_format(localdate(item.reviewed_at), "DATE_FORMAT")},
                 item.correction_note,
             )
+        body_html = render_markdown(translated(item, "body"))
         return format_html(
-            "{}<p>{}</p>{}<p>Sources:</p><ul>{}</ul>", note, item.summary, item.body_html, sources
+            "{}<p>{}</p>{}<p>{}</p><ul>{}</ul>",
+            note,
+            translated(item, "summary"),
+            body_html,
+            gettext("Sources:"),
+            sources,
         )
 
     def item_link(self, item):
@@ -84,7 +100,7 @@ class UpdatesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.get_status_display()]
+        return [str(item.get_status_display())]
 
 
 class CommitmentFeed(UpdatesFeed):
@@ -92,13 +108,16 @@ class CommitmentFeed(UpdatesFeed):
         return get_object_or_404(Commitment.objects.public(), slug=slug)
 
     def title(self, obj):
-        return f"{settings.SITE_NAME}: {obj.title}"
+        return gettext("%(site)s: %(title)s") % {
+            "site": settings.SITE_NAME,
+            "title": translated(obj, "title"),
+        }
 
     def link(self, obj):
         return obj.get_absolute_url()
 
     def subtitle(self, obj):
-        return obj.summary
+        return translated(obj, "summary")
 
     def items(self, obj):
         return self.published().filter(commitment=obj)[:FEED_LENGTH]

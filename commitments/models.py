@@ -34,7 +34,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +44,7 @@ from commitments.languages import (
     OTHER_LANGUAGES,
     TranslationOrigin,
     origin_field,
+    translated,
     translation_field,
 )
 from commitments.markdown import render_markdown
@@ -64,31 +66,31 @@ http_url_validator = URLValidator(schemes=["http", "https"])
 
 
 class PartyKind(models.TextChoices):
-    COUNTRY = "country", "Country"
-    GOVERNMENT = "government", "Government or ministry"
-    AGENCY = "agency", "Public agency"
-    STATE = "state", "State or province"
-    PREFECTURE = "prefecture", "Prefecture"
-    LOCAL = "local", "Local government"
-    COMPANY = "company", "Company"
-    ORGANISATION = "organisation", "Organisation"
+    COUNTRY = "country", _("Country")
+    GOVERNMENT = "government", _("Government or ministry")
+    AGENCY = "agency", _("Public agency")
+    STATE = "state", _("State or province")
+    PREFECTURE = "prefecture", _("Prefecture")
+    LOCAL = "local", _("Local government")
+    COMPANY = "company", _("Company")
+    ORGANISATION = "organisation", _("Organisation")
 
 
 class SourceKind(models.TextChoices):
-    OFFICIAL_STATEMENT = "official_statement", "Official statement"
-    GOVERNMENT_DATA = "government_data", "Government data"
-    NEWS = "news", "News"
-    OTHER = "other", "Other"
+    OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+    GOVERNMENT_DATA = "government_data", _("Government data")
+    NEWS = "news", _("News")
+    OTHER = "other", _("Other")
 
 
 class UpdateStatus(models.TextChoices):
-    ANNOUNCED = "announced", "Announced"
-    IN_PROGRESS = "in_progress", "In progress"
-    DELAYED = "delayed", "Delayed"
-    STALLED = "stalled", "Stalled"
-    PARTIALLY_ACHIEVED = "partially_achieved", "Partially achieved"
-    ACHIEVED = "achieved", "Achieved"
-    ABANDONED = "abandoned", "Abandoned"
+    ANNOUNCED = "announced", _("Announced")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELAYED = "delayed", _("Delayed")
+    STALLED = "stalled", _("Stalled")
+    PARTIALLY_ACHIEVED = "partially_achieved", _("Partially achieved")
+    ACHIEVED = "achieved", _("Achieved")
+    ABANDONED = "abandoned", _("Abandoned")
 
     @property
     def definition(self) -> str:
@@ -96,51 +98,51 @@ class UpdateStatus(models.TextChoices):
 
 
 class UpdateState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted for review"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
     # Once public, never edited in place: replaced by a published correction, or withdrawn
     # by a published retraction (both reviewed). The public still sees the notice.
-    SUPERSEDED = "superseded", "Superseded by a correction"
-    RETRACTED = "retracted", "Retracted"
+    SUPERSEDED = "superseded", _("Superseded by a correction")
+    RETRACTED = "retracted", _("Retracted")
 
 
 class UpdateKind(models.TextChoices):
-    UPDATE = "update", "Update"
-    CORRECTION = "correction", "Correction"
-    RETRACTION = "retraction", "Retraction"
+    UPDATE = "update", _("Update")
+    CORRECTION = "correction", _("Correction")
+    RETRACTION = "retraction", _("Retraction")
 
 
 class DeadlinePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
 
 
 class TargetUnit(models.TextChoices):
-    PEOPLE = "people", "people"
-    JPY = "JPY", "Japanese yen (JPY)"
-    INR = "INR", "Indian rupees (INR)"
-    USD = "USD", "US dollars (USD)"
-    COUNT = "count", "count"
-    PERCENT = "percent", "percent"
-    OTHER = "other", "other (name it)"
+    PEOPLE = "people", _("people")
+    JPY = "JPY", _("Japanese yen (JPY)")
+    INR = "INR", _("Indian rupees (INR)")
+    USD = "USD", _("US dollars (USD)")
+    COUNT = "count", _("count")
+    PERCENT = "percent", _("percent")
+    OTHER = "other", _("other (name it)")
 
 
 MONEY_CHOICES = [
-    ("INR", "Indian rupees (INR)"),
-    ("JPY", "Japanese yen (JPY)"),
-    ("USD", "US dollars (USD)"),
+    ("INR", _("Indian rupees (INR)")),
+    ("JPY", _("Japanese yen (JPY)")),
+    ("USD", _("US dollars (USD)")),
 ]
 
 
 class PartyRole(models.TextChoices):
-    LEAD = "lead", "Lead"
-    COUNTERPART = "counterpart", "Counterpart"
-    PARTNER = "partner", "Partner"
-    FUNDER = "funder", "Funder"
-    IMPLEMENTER = "implementer", "Implementer"
+    LEAD = "lead", _("Lead")
+    COUNTERPART = "counterpart", _("Counterpart")
+    PARTNER = "partner", _("Partner")
+    FUNDER = "funder", _("Funder")
+    IMPLEMENTER = "implementer", _("Implementer")
 
 
 class User(AbstractUser):
@@ -154,12 +156,12 @@ class User(AbstractUser):
     def role(self) -> str:
         """The highest role the account holds, as shown to people ('' for none)."""
         if self.is_superuser:
-            return "Admin"
+            return gettext("Admin")
         names = {group.name for group in self.groups.all()}
         if EDITOR_GROUP in names:
-            return "Editor"
+            return gettext("Editor")
         if ANALYST_GROUP in names:
-            return "Analyst"
+            return gettext("Analyst")
         return ""
 
 
@@ -169,8 +171,8 @@ class Event(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     location = models.CharField(max_length=200, blank=True)
-    starts_on = models.DateField("starts on")
-    ends_on = models.DateField("ends on", null=True, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
     description = models.TextField(blank=True)
     # Its texts in Japanese and Hindi (commitments/languages.py).
     name_ja = translation_field(name, "name", "ja")
@@ -190,7 +192,7 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="event_ends_on_or_after_start",
-                violation_error_message="An event cannot end before it starts.",
+                violation_error_message=_("An event cannot end before it starts."),
             ),
         ]
 
@@ -199,7 +201,7 @@ class Event(models.Model):
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "An event cannot end before it starts."})
+            raise ValidationError({"ends_on": gettext("An event cannot end before it starts.")})
 
 
 class PartyQuerySet(models.QuerySet):
@@ -222,12 +224,12 @@ class Party(models.Model):
 
     name = models.CharField(max_length=200)
     short_name = models.CharField(
-        max_length=50, blank=True, help_text="Acronym or short form, e.g. ISRO."
+        max_length=50, blank=True, help_text=_("Acronym or short form, e.g. ISRO.")
     )
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind)
     country = CountryField(
-        blank=True, help_text="The country the party belongs to; empty for international bodies."
+        blank=True, help_text=_("The country the party belongs to; empty for international bodies.")
     )
     description = models.TextField(blank=True)
     website = models.URLField(blank=True, validators=[http_url_validator])
@@ -246,12 +248,12 @@ class Party(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "parties"
+        verbose_name_plural = _("parties")
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),
                 name="party_name_unique_ignoring_case",
-                violation_error_message="A party with this name already exists.",
+                violation_error_message=_("A party with this name already exists."),
             ),
             models.CheckConstraint(condition=Q(kind__in=PartyKind.values), name="party_kind_valid"),
         ]
@@ -266,6 +268,11 @@ class Party(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def translated_name(self) -> str:
+        """`display_name` in the reader's language (English where not translated)."""
+        return str(translated(self, "short_name") or translated(self, "name"))
+
 
 class Sector(models.Model):
     """A policy area: space, investment, people & skills, defence & security, …"""
@@ -274,7 +281,7 @@ class Sector(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Order in lists and charts (lowest first)."
+        default=0, help_text=_("Order in lists and charts (lowest first).")
     )
     # Its texts in Japanese and Hindi (commitments/languages.py).
     name_ja = translation_field(name, "name", "ja")
@@ -324,17 +331,17 @@ class Source(models.Model):
         max_length=1000,
         blank=True,
         validators=[http_url_validator],
-        help_text="http or https; leave empty for a print document.",
+        help_text=_("http or https; leave empty for a print document."),
     )
     publisher = models.CharField(max_length=200, blank=True)
-    published_on = models.DateField("published on", null=True, blank=True)
-    accessed_on = models.DateField("accessed on", null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
     archive_url = models.URLField(
-        "archive URL",
+        _("archive URL"),
         max_length=1000,
         blank=True,
         validators=[http_url_validator],
-        help_text="A permanent copy, e.g. in a web archive.",
+        help_text=_("A permanent copy, e.g. in a web archive."),
     )
     kind = models.CharField(max_length=30, choices=Kind, default=Kind.OTHER)
     added_by = models.ForeignKey(
@@ -361,19 +368,19 @@ class Source(models.Model):
                 fields=["url"],
                 condition=~Q(url=""),
                 name="source_url_unique_when_present",
-                violation_error_message="A source with this URL already exists.",
+                violation_error_message=_("A source with this URL already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
                 name="source_url_http_or_https",
-                violation_error_message="A source URL must start with http:// or https://.",
+                violation_error_message=_("A source URL must start with http:// or https://."),
             ),
             models.CheckConstraint(
                 condition=Q(archive_url="")
                 | Q(archive_url__startswith="http://")
                 | Q(archive_url__startswith="https://"),
                 name="source_archive_url_http_or_https",
-                violation_error_message="An archive URL must start with http:// or https://.",
+                violation_error_message=_("An archive URL must start with http:// or https://."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
@@ -383,7 +390,7 @@ class Source(models.Model):
                 | Q(published_on__isnull=True)
                 | Q(accessed_on__gte=F("published_on")),
                 name="source_accessed_on_or_after_published",
-                violation_error_message="A source cannot be accessed before it was published.",
+                violation_error_message=_("A source cannot be accessed before it was published."),
             ),
         ]
 
@@ -396,7 +403,7 @@ class Source(models.Model):
     def clean(self):
         if self.accessed_on and self.published_on and self.accessed_on < self.published_on:
             raise ValidationError(
-                {"accessed_on": "A source cannot be accessed before it was published."}
+                {"accessed_on": gettext("A source cannot be accessed before it was published.")}
             )
 
 
@@ -420,12 +427,12 @@ class Conversion(models.Model):
             models.CheckConstraint(
                 condition=~Q(from_currency=F("to_currency")),
                 name="conversion_between_two_currencies",
-                violation_error_message="A conversion is between two different currencies.",
+                violation_error_message=_("A conversion is between two different currencies."),
             ),
             models.CheckConstraint(
                 condition=Q(from_amount__gt=0) & Q(to_amount__gt=0),
                 name="conversion_amounts_positive",
-                violation_error_message="Both amounts of a conversion must be above zero.",
+                violation_error_message=_("Both amounts of a conversion must be above zero."),
             ),
         ]
 
@@ -498,34 +505,34 @@ class StatusUpdate(models.Model):
         blank=True,
         editable=False,
         related_name="revisions",
-        help_text="The published update this correction or retraction amends.",
+        help_text=_("The published update this correction or retraction amends."),
     )
     correction_note = models.CharField(
-        "what changed and why",
+        _("what changed and why"),
         max_length=500,
         blank=True,
-        help_text="Shown to the public with the correction or retraction.",
+        help_text=_("Shown to the public with the correction or retraction."),
     )
-    as_of = models.DateField("as of", help_text="The date this update speaks for.")
+    as_of = models.DateField(_("as of"), help_text=_("The date this update speaks for."))
     status = models.CharField(max_length=20, choices=Status)
     progress_value = models.DecimalField(
-        "progress value",
+        _("progress value"),
         max_digits=24,
         decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0, "The progress value cannot be negative.")],
-        help_text="Cumulative, in the unit of the commitment's target.",
+        validators=[MinValueValidator(0, _("The progress value cannot be negative."))],
+        help_text=_("Cumulative, in the unit of the commitment's target."),
     )
     summary = models.CharField(max_length=300)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text=_("Markdown."))
     sources = models.ManyToManyField(Source, related_name="status_updates", blank=True)
     cited_sources = models.TextField(
-        "sources cited",
+        _("sources cited"),
         blank=True,
         default="",
         editable=False,
-        help_text="Its sources as the CSV export writes them: kept by commitments/citations.py.",
+        help_text=_("Its sources as the CSV export writes them: kept by commitments/citations.py."),
     )
     # Its texts in Japanese and Hindi, reviewed with the update (commitments/languages.py).
     summary_ja = translation_field(summary, "summary", "ja")
@@ -553,7 +560,7 @@ class StatusUpdate(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised by every save: stops edits overwriting."
+        default=1, editable=False, help_text=_("Raised by every save: stops edits overwriting.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -592,18 +599,18 @@ class StatusUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(progress_value__isnull=True) | Q(progress_value__gte=0),
                 name="update_progress_value_not_negative",
-                violation_error_message="The progress value cannot be negative.",
+                violation_error_message=_("The progress value cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~Q(state="published") | Q(reviewed_at__isnull=False),
                 name="update_published_has_review_time",
-                violation_error_message="A published update needs its review time.",
+                violation_error_message=_("A published update needs its review time."),
             ),
             models.CheckConstraint(
                 condition=~Q(state="rejected")
                 | (Q(reviewed_at__isnull=False) & ~Q(review_comment="")),
                 name="update_rejected_has_comment",
-                violation_error_message="A rejected update needs the reviewer's comment.",
+                violation_error_message=_("A rejected update needs the reviewer's comment."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=UpdateKind.values), name="update_kind_valid"
@@ -612,7 +619,7 @@ class StatusUpdate(models.Model):
                 condition=Q(kind="update", corrects__isnull=True)
                 | (~Q(kind="update") & Q(corrects__isnull=False) & ~Q(correction_note="")),
                 name="update_revision_has_original_and_note",
-                violation_error_message=(
+                violation_error_message=_(
                     "A correction or retraction names the update it amends and says why."
                 ),
             ),
@@ -657,9 +664,15 @@ class StatusUpdate(models.Model):
             ]
             if changed:
                 raise ValidationError(
-                    "A published update is never changed in place ("
-                    + ", ".join(name.removesuffix("_id").replace("_", " ") for name in changed)
-                    + "): open a correction instead; it goes through review."
+                    gettext(
+                        "A published update is never changed in place (%(fields)s): open a "
+                        "correction instead; it goes through review."
+                    )
+                    % {
+                        "fields": ", ".join(
+                            name.removesuffix("_id").replace("_", " ") for name in changed
+                        )
+                    }
                 )
         super().save(*args, **kwargs)
         was_public = bool(stored) and stored["state"] == self.State.PUBLISHED
@@ -682,17 +695,16 @@ class StatusUpdate(models.Model):
         errors = {}
         if self.as_of:
             if self.as_of > timezone.localdate():
-                errors["as_of"] = "The as-of date cannot be in the future."
+                errors["as_of"] = gettext("The as-of date cannot be in the future.")
             elif self.commitment_id and self.as_of < self.commitment.announced_on:
-                errors["as_of"] = (
-                    "The as-of date cannot be before the commitment was announced "
-                    f"({self.commitment.announced_on:%d %B %Y})."
-                )
+                errors["as_of"] = gettext(
+                    "The as-of date cannot be before the commitment was announced (%(date)s)."
+                ) % {"date": formats.date_format(self.commitment.announced_on, "DATE_FORMAT")}
         if self.progress_value is not None:
             if self.progress_value < 0:
-                errors["progress_value"] = "The progress value cannot be negative."
+                errors["progress_value"] = gettext("The progress value cannot be negative.")
             elif self.commitment_id and self.commitment.target_value is None:
-                errors["progress_value"] = (
+                errors["progress_value"] = gettext(
                     "This commitment has no measurable target, so an update cannot record a "
                     "progress value."
                 )
@@ -743,7 +755,7 @@ class StatusUpdate(models.Model):
         with transaction.atomic():
             self._transition(
                 {self.State.DRAFT, self.State.REJECTED},
-                "Only a draft or a rejected update can be submitted for review.",
+                _("Only a draft or a rejected update can be submitted for review."),
                 by,
                 "submit",
             )
@@ -756,7 +768,7 @@ class StatusUpdate(models.Model):
         with transaction.atomic():
             self._transition(
                 {self.State.SUBMITTED},
-                "Only an update awaiting review can be withdrawn.",
+                _("Only an update awaiting review can be withdrawn."),
                 by,
                 "withdraw",
             )
@@ -768,7 +780,7 @@ class StatusUpdate(models.Model):
         """Rejected → draft, so its author can rework it before submitting again."""
         with transaction.atomic():
             self._transition(
-                {self.State.REJECTED}, "Only a rejected update can be reopened.", by, "edit"
+                {self.State.REJECTED}, _("Only a rejected update can be reopened."), by, "edit"
             )
             self.state = self.State.DRAFT
             self.submitted_at = None
@@ -783,30 +795,38 @@ class StatusUpdate(models.Model):
         with transaction.atomic():
             self._transition(
                 {self.State.SUBMITTED},
-                "Only an update awaiting review can be published.",
+                _("Only an update awaiting review can be published."),
                 by,
                 "publish",
                 version,
             )
             if self.as_of > timezone.localdate():
-                raise ValidationError("An update dated in the future cannot be published.")
+                raise ValidationError(gettext("An update dated in the future cannot be published."))
             if not self.sources.exists():
                 raise ValidationError(
-                    "An update needs at least one source before it can be published."
+                    gettext("An update needs at least one source before it can be published.")
                 )
             original = None
             if self.is_revision:
                 original = StatusUpdate.objects.select_for_update().get(pk=self.corrects_id)
                 if original.commitment_id != self.commitment_id:
                     raise ValidationError(
-                        "A correction or retraction must stay on the commitment of the update "
-                        "it amends."
+                        gettext(
+                            "A correction or retraction must stay on the commitment of the "
+                            "update it amends."
+                        )
                     )
                 if original.state != self.State.PUBLISHED:
                     raise ValidationError(
-                        f"The update this {self.get_kind_display().lower()} amends is no "
-                        f"longer published (it is {original.get_state_display().lower()}): "
-                        "reject this one and open a new one from the current version."
+                        gettext(
+                            "The update this %(kind)s amends is no longer published (it is "
+                            "%(state)s): reject this one and open a new one from the current "
+                            "version."
+                        )
+                        % {
+                            "kind": self.get_kind_display().lower(),
+                            "state": original.get_state_display().lower(),
+                        }
                     )
             # Its sources are fixed from now on: their text is right when it goes public,
             # whatever path (a bulk edit, the shell) may have skipped the receivers.
@@ -843,11 +863,11 @@ class StatusUpdate(models.Model):
     def reject(self, by, comment: str, version: int | None = None):
         comment = (comment or "").strip()
         if not comment:
-            raise ValidationError("Say why the update is rejected: a comment is required.")
+            raise ValidationError(gettext("Say why the update is rejected: a comment is required."))
         with transaction.atomic():
             self._transition(
                 {self.State.SUBMITTED},
-                "Only an update awaiting review can be rejected.",
+                _("Only an update awaiting review can be rejected."),
                 by,
                 "reject",
                 version,
@@ -865,7 +885,10 @@ class StatusUpdate(models.Model):
 
         current = StatusUpdate.objects.select_for_update().get(pk=self.pk)
         if current.state not in allowed:
-            raise ValidationError(f"{message} This one is {current.get_state_display().lower()}.")
+            raise ValidationError(
+                gettext("%(message)s This one is %(state)s.")
+                % {"message": message, "state": current.get_state_display().lower()}
+            )
         if by is not None and action is not None:
             reason = rules.decide(by, action, current)
             if reason is not None:
@@ -879,30 +902,38 @@ class StatusUpdate(models.Model):
     def changes_since(self, version: int) -> str:
         """In words: what changed since `version` (for a reviewer whose page is out of date)."""
         seen = self.history.filter(version=version).order_by("-history_id").first()
-        intro = "This update changed after you opened it, so nothing was done: review it again. "
+        intro = (
+            gettext(
+                "This update changed after you opened it, so nothing was done: review it again."
+            )
+            + " "
+        )
         if seen is None:
             return intro
         changes = []
         for name, label in (
-            ("as_of", "as of"),
-            ("status", "status"),
-            ("progress_value", "progress"),
-            ("summary", "summary"),
-            ("body", "details"),
-            ("correction_note", "correction note"),
+            ("as_of", pgettext_lazy("a field of an update", "as of")),
+            ("status", pgettext_lazy("a field of an update", "status")),
+            ("progress_value", pgettext_lazy("a field of an update", "progress")),
+            ("summary", pgettext_lazy("a field of an update", "summary")),
+            ("body", pgettext_lazy("a field of an update", "details")),
+            ("correction_note", pgettext_lazy("a field of an update", "correction note")),
         ):
             before, after = getattr(seen, name), getattr(self, name)
             if before != after and not (name == "progress_value" and _same_number(before, after)):
                 if name in ("body", "correction_note"):
-                    changes.append(f"{label} rewritten")
+                    changes.append(gettext("%(field)s rewritten") % {"field": label})
                 else:
-                    changes.append(f"{label}: “{before or '—'}” → “{after or '—'}”")
+                    changes.append(
+                        gettext("%(field)s: “%(before)s” → “%(after)s”")
+                        % {"field": label, "before": before or "—", "after": after or "—"}
+                    )
         seen_sources = {s.source_id for s in seen.sources.all()}
         if seen_sources != set(self.sources.values_list("pk", flat=True)):
-            changes.append("sources changed")
+            changes.append(gettext("sources changed"))
         if not changes:
-            changes.append("it was withdrawn and sent for review again")
-        return intro + "What changed: " + "; ".join(changes) + "."
+            changes.append(gettext("it was withdrawn and sent for review again"))
+        return intro + gettext("What changed: %(changes)s.") % {"changes": "; ".join(changes)}
 
     def _save_step(self, reason: str, by, fields: list[str]):
         self.version += 1
@@ -919,13 +950,15 @@ def _same_number(a, b) -> bool:
 
 
 STATUS_DEFINITIONS = {
-    StatusUpdate.Status.ANNOUNCED: "Announced, but no implementation has been seen yet.",
-    StatusUpdate.Status.IN_PROGRESS: "Work has visibly started and is moving towards the goal.",
-    StatusUpdate.Status.DELAYED: "Work is under way but behind its stated timeline.",
-    StatusUpdate.Status.STALLED: "No movement has been seen, or the work is blocked.",
-    StatusUpdate.Status.PARTIALLY_ACHIEVED: "Part of the commitment has been delivered, not all.",
-    StatusUpdate.Status.ACHIEVED: "The commitment has been delivered in full.",
-    StatusUpdate.Status.ABANDONED: "Those who made the commitment have dropped or reversed it.",
+    StatusUpdate.Status.ANNOUNCED: _("Announced, but no implementation has been seen yet."),
+    StatusUpdate.Status.IN_PROGRESS: _("Work has visibly started and is moving towards the goal."),
+    StatusUpdate.Status.DELAYED: _("Work is under way but behind its stated timeline."),
+    StatusUpdate.Status.STALLED: _("No movement has been seen, or the work is blocked."),
+    StatusUpdate.Status.PARTIALLY_ACHIEVED: _(
+        "Part of the commitment has been delivered, not all."
+    ),
+    StatusUpdate.Status.ACHIEVED: _("The commitment has been delivered in full."),
+    StatusUpdate.Status.ABANDONED: _("Those who made the commitment have dropped or reversed it."),
 }
 
 CLOSED_STATUSES = (StatusUpdate.Status.ACHIEVED, StatusUpdate.Status.ABANDONED)
@@ -1171,8 +1204,8 @@ class Commitment(models.Model):
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
-    summary = models.CharField(max_length=300, help_text="One line.")
-    description = models.TextField(blank=True, help_text="Markdown.")
+    summary = models.CharField(max_length=300, help_text=_("One line."))
+    description = models.TextField(blank=True, help_text=_("Markdown."))
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="commitments")
     parties = models.ManyToManyField(
         Party, through="CommitmentParty", related_name="commitments", blank=True
@@ -1186,41 +1219,46 @@ class Commitment(models.Model):
         null=True,
         blank=True,
         related_name="children",
-        help_text="The larger commitment this one is a part of.",
+        help_text=_("The larger commitment this one is a part of."),
     )
-    announced_on = models.DateField("announced on")
+    announced_on = models.DateField(_("announced on"))
     deadline = models.DateField(
         null=True,
         blank=True,
-        help_text="For a month or year deadline, any day in it: the last day is stored.",
+        help_text=_("For a month or year deadline, any day in it: the last day is stored."),
     )
     deadline_precision = models.CharField(max_length=5, choices=DeadlinePrecision, blank=True)
     target_value = models.DecimalField(
-        "target value",
+        _("target value"),
         max_digits=24,
         decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0, "A target cannot be negative.")],
+        validators=[MinValueValidator(0, _("A target cannot be negative."))],
     )
-    target_unit = models.CharField("unit", max_length=10, choices=Unit, blank=True)
+    target_unit = models.CharField(_("unit"), max_length=10, choices=Unit, blank=True)
     target_unit_label = models.CharField(
-        "unit name", max_length=50, blank=True, help_text="Only for the unit 'other', e.g. MW."
+        _("unit name"),
+        max_length=50,
+        blank=True,
+        help_text=_("Only for the unit 'other', e.g. MW."),
     )
     baseline_value = models.DecimalField(
-        "baseline value",
+        _("baseline value"),
         max_digits=24,
         decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0, "A baseline cannot be negative.")],
-        help_text="The value when the commitment was announced; empty means zero.",
+        validators=[MinValueValidator(0, _("A baseline cannot be negative."))],
+        help_text=_("The value when the commitment was announced; empty means zero."),
     )
     target_wording = models.CharField(
-        "source's wording",
+        _("source's wording"),
         max_length=255,
         blank=True,
-        help_text="The figure as the source gives it, e.g. ¥10 trillion (about ₹5.96 lakh crore).",
+        help_text=_(
+            "The figure as the source gives it, e.g. ¥10 trillion (about ₹5.96 lakh crore)."
+        ),
     )
     # Its texts in Japanese and Hindi (commitments/languages.py).
     title_ja = translation_field(title, "title", "ja")
@@ -1234,15 +1272,15 @@ class Commitment(models.Model):
     translation_ja = origin_field("ja")
     translation_hi = origin_field("hi")
     counts_toward_parent = models.BooleanField(
-        "counts toward the parent's target",
+        _("counts toward the parent's target"),
         default=False,
-        help_text="Its progress is a part of the parent's (same unit), not shown beside it.",
+        help_text=_("Its progress is a part of the parent's (same unit), not shown beside it."),
     )
     dashboard_position = models.PositiveSmallIntegerField(
-        "position on the dashboard",
+        _("position on the dashboard"),
         null=True,
         blank=True,
-        help_text=(
+        help_text=_(
             "Features a measurable commitment among the dashboard's headline figures: 1 comes "
             "first. Empty: after the featured ones, whole commitments before their parts, in "
             "the order they were announced."
@@ -1258,14 +1296,14 @@ class Commitment(models.Model):
         blank=True,
         editable=False,
         related_name="+",
-        help_text="The latest published update, which sets the current status.",
+        help_text=_("The latest published update, which sets the current status."),
     )
     last_update_on = models.DateField(
-        "last update",
+        _("last update"),
         null=True,
         blank=True,
         editable=False,
-        help_text="The as-of date of its latest published update.",
+        help_text=_("The as-of date of its latest published update."),
     )
     own_progress = models.DecimalField(
         max_digits=24,
@@ -1273,7 +1311,7 @@ class Commitment(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="Its latest published progress figure.",
+        help_text=_("Its latest published progress figure."),
     )
     effective_progress = models.DecimalField(
         max_digits=30,
@@ -1281,7 +1319,7 @@ class Commitment(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="Its own figure or, without one, what its counting parts add up to.",
+        help_text=_("Its own figure or, without one, what its counting parts add up to."),
     )
     progress_percent = models.DecimalField(
         max_digits=34,
@@ -1289,14 +1327,14 @@ class Commitment(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="(progress − baseline) / (target − baseline) × 100.",
+        help_text=_("(progress − baseline) / (target − baseline) × 100."),
     )
     # Folded texts that search reads (commitments/search.py writes them, nothing else).
     search_title = models.TextField(blank=True, default="", editable=False)
     search_summary = models.TextField(blank=True, default="", editable=False)
     search_text = models.TextField(blank=True, default="", editable=False)
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised by every save: stops edits overwriting."
+        default=1, editable=False, help_text=_("Raised by every save: stops edits overwriting.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -1332,23 +1370,23 @@ class Commitment(models.Model):
             models.CheckConstraint(
                 condition=Q(deadline__isnull=True) | Q(deadline__gte=F("announced_on")),
                 name="commitment_deadline_not_before_announced",
-                violation_error_message="The deadline cannot be before the announced date.",
+                violation_error_message=_("The deadline cannot be before the announced date."),
             ),
             models.CheckConstraint(
                 condition=(Q(deadline__isnull=True) & Q(deadline_precision=""))
                 | (Q(deadline__isnull=False) & Q(deadline_precision__in=DeadlinePrecision.values)),
                 name="commitment_deadline_has_precision",
-                violation_error_message="A deadline needs its precision (day, month or year).",
+                violation_error_message=_("A deadline needs its precision (day, month or year)."),
             ),
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True) | ~Q(target_unit=""),
                 name="commitment_target_value_needs_unit",
-                violation_error_message="A target value needs a unit.",
+                violation_error_message=_("A target value needs a unit."),
             ),
             models.CheckConstraint(
                 condition=Q(target_value__isnull=False) | Q(target_unit=""),
                 name="commitment_unit_needs_target_value",
-                violation_error_message="A unit needs a target value.",
+                violation_error_message=_("A unit needs a target value."),
             ),
             models.CheckConstraint(
                 condition=Q(target_unit__in=["", *TargetUnit.values]),
@@ -1357,35 +1395,35 @@ class Commitment(models.Model):
             models.CheckConstraint(
                 condition=~Q(target_unit="other") | ~Q(target_unit_label=""),
                 name="commitment_other_unit_is_named",
-                violation_error_message="Name the unit when it is 'other'.",
+                violation_error_message=_("Name the unit when it is 'other'."),
             ),
             models.CheckConstraint(
                 condition=(Q(target_value__isnull=True) | Q(target_value__gte=0))
                 & (Q(baseline_value__isnull=True) | Q(baseline_value__gte=0)),
                 name="commitment_target_and_baseline_not_negative",
-                violation_error_message="Targets and baselines cannot be negative.",
+                violation_error_message=_("Targets and baselines cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(baseline_value__isnull=True) | Q(target_value__isnull=False),
                 name="commitment_baseline_needs_target",
-                violation_error_message="A baseline needs a target value.",
+                violation_error_message=_("A baseline needs a target value."),
             ),
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True)
                 | (Q(baseline_value__isnull=True) & ~Q(target_value=0))
                 | (Q(baseline_value__isnull=False) & ~Q(target_value=F("baseline_value"))),
                 name="commitment_target_differs_from_baseline",
-                violation_error_message="The target must differ from the baseline.",
+                violation_error_message=_("The target must differ from the baseline."),
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
                 name="commitment_not_own_parent",
-                violation_error_message="A commitment cannot be its own parent.",
+                violation_error_message=_("A commitment cannot be its own parent."),
             ),
             models.CheckConstraint(
                 condition=Q(counts_toward_parent=False) | Q(parent__isnull=False),
                 name="commitment_counts_toward_parent_needs_parent",
-                violation_error_message="Only a commitment with a parent can count toward it.",
+                violation_error_message=_("Only a commitment with a parent can count toward it."),
             ),
             models.CheckConstraint(
                 condition=Q(current_status__in=["", *UpdateStatus.values]),
@@ -1505,7 +1543,7 @@ class Commitment(models.Model):
 
     @property
     def status_definition(self) -> str:
-        return STATUS_DEFINITIONS.get(self.current_status, "No published update yet.")
+        return STATUS_DEFINITIONS.get(self.current_status, _("No published update yet."))
 
     @property
     def counting_parts(self) -> list["Commitment"]:
@@ -1588,7 +1626,7 @@ class Commitment(models.Model):
 
     def stated_conversion(self):
         """A conversion of its currency stated by one of its published sources, if any."""
-        if self.target_unit not in {code for code, _ in MONEY_CHOICES}:
+        if self.target_unit not in {code for code, _label in MONEY_CHOICES}:
             return None
         updates = getattr(self, "published_updates", None)
         if updates is None:  # the detail page loads one page of updates: ask the database
@@ -1667,10 +1705,10 @@ class Commitment(models.Model):
     def party_pairs(self) -> str:
         """Leads and counterparts as a pair ('Gujarat ↔ Shizuoka'), then any other parties."""
         links = list(self.commitment_parties.all())
-        leads = [link.party.display_name for link in links if link.role == "lead"]
-        counterparts = [link.party.display_name for link in links if link.role == "counterpart"]
+        leads = [link.party.translated_name for link in links if link.role == "lead"]
+        counterparts = [link.party.translated_name for link in links if link.role == "counterpart"]
         others = [
-            link.party.display_name for link in links if link.role not in {"lead", "counterpart"}
+            link.party.translated_name for link in links if link.role not in {"lead", "counterpart"}
         ]
         pair = " ↔ ".join(part for part in (" & ".join(leads), " & ".join(counterparts)) if part)
         return ", ".join(part for part in (pair, *others) if part)
@@ -1678,38 +1716,42 @@ class Commitment(models.Model):
     def clean(self):
         errors = {}
         if self.deadline and not self.deadline_precision:
-            errors["deadline_precision"] = "Say how precise the deadline is: day, month or year."
+            errors["deadline_precision"] = gettext(
+                "Say how precise the deadline is: day, month or year."
+            )
         elif self.deadline_precision and not self.deadline:
-            errors["deadline"] = "Give the deadline, or leave its precision empty."
+            errors["deadline"] = gettext("Give the deadline, or leave its precision empty.")
         elif self.deadline:
             self.deadline = end_of_period(self.deadline, self.deadline_precision)
             if self.announced_on and self.deadline < self.announced_on:
-                errors["deadline"] = "The deadline cannot be before the announced date."
+                errors["deadline"] = gettext("The deadline cannot be before the announced date.")
         if self.target_value is not None and not self.target_unit:
-            errors["target_unit"] = "A target value needs a unit."
+            errors["target_unit"] = gettext("A target value needs a unit.")
         if self.target_unit and self.target_value is None:
-            errors["target_value"] = "Give the target value for this unit, or clear the unit."
+            errors["target_value"] = gettext(
+                "Give the target value for this unit, or clear the unit."
+            )
         if self.target_unit == self.Unit.OTHER and not self.target_unit_label.strip():
-            errors["target_unit_label"] = "Name the unit, e.g. MW or km."
+            errors["target_unit_label"] = gettext("Name the unit, e.g. MW or km.")
         if self.baseline_value is not None and self.target_value is None:
-            errors["baseline_value"] = "A baseline only makes sense with a target value."
+            errors["baseline_value"] = gettext("A baseline only makes sense with a target value.")
         if self.target_value is not None and self.target_value == (self.baseline_value or 0):
-            errors["target_value"] = "The target must differ from the baseline."
+            errors["target_value"] = gettext("The target must differ from the baseline.")
         if self.parent_id:
             if self.parent_id == self.pk:
-                errors["parent"] = "A commitment cannot be its own parent."
+                errors["parent"] = gettext("A commitment cannot be its own parent.")
             elif self.pk and self.pk in {c.pk for c in [self.parent, *self.parent.ancestors()]}:
-                errors["parent"] = (
-                    f"“{self.parent}” is already below this commitment: a commitment cannot be "
-                    "its own ancestor."
-                )
+                errors["parent"] = gettext(
+                    "“%(parent)s” is already below this commitment: a commitment cannot be its "
+                    "own ancestor."
+                ) % {"parent": self.parent}
         if self.counts_toward_parent:
             if not self.parent_id:
-                errors["counts_toward_parent"] = (
+                errors["counts_toward_parent"] = gettext(
                     "Only a commitment with a parent can count toward it."
                 )
             elif self.target_value is None or self.parent.unit_label != self.unit_label:
-                errors["counts_toward_parent"] = (
+                errors["counts_toward_parent"] = gettext(
                     "It can count toward the parent's target only when both have targets in the "
                     "same unit."
                 )
@@ -1745,7 +1787,7 @@ class CommitmentParty(models.Model):
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="commitment_roles")
     role = models.CharField(max_length=20, choices=Role, default=Role.LEAD)
     contribution = models.CharField(
-        max_length=200, blank=True, help_text="What this party brings, e.g. 'the lander'."
+        max_length=200, blank=True, help_text=_("What this party brings, e.g. 'the lander'.")
     )
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -1753,13 +1795,13 @@ class CommitmentParty(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
-        verbose_name = "party role"
-        verbose_name_plural = "party roles"
+        verbose_name = _("party role")
+        verbose_name_plural = _("party roles")
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "party"],
                 name="commitment_party_once",
-                violation_error_message="This party is already on the commitment.",
+                violation_error_message=_("This party is already on the commitment."),
             ),
             models.CheckConstraint(
                 condition=Q(role__in=PartyRole.values), name="commitment_party_role_valid"
@@ -1802,7 +1844,7 @@ def _published_citations_are_fixed(sender, instance, action, reverse, pk_set=Non
         )
     if touches_public:
         raise ValidationError(
-            "A published update's sources are never changed in place: open a correction."
+            gettext("A published update's sources are never changed in place: open a correction.")
         )
 
 

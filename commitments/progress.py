@@ -20,13 +20,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Pace(models.TextChoices):
-    AHEAD = "ahead", "Ahead of pace"
-    ON_PACE = "on_pace", "On pace"
-    BEHIND = "behind", "Behind pace"
-    TOO_EARLY = "too_early", "Too early to tell"
+    AHEAD = "ahead", _("Ahead of pace")
+    ON_PACE = "on_pace", _("On pace")
+    BEHIND = "behind", _("Behind pace")
+    TOO_EARLY = "too_early", _("Too early to tell")
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,9 @@ def project_completion(points: list[Point], target: Decimal) -> Projection:
     for point in sorted(points, key=lambda p: p.day):
         by_day[point.day] = point.value  # the latest value of a day counts
     if len(by_day) < 2:
-        return Projection(reason="Not enough data: it takes at least two progress figures.")
+        return Projection(
+            reason=gettext("Not enough data: it takes at least two progress figures.")
+        )
     first_day = min(by_day)
     direction = 1 if target >= by_day[first_day] else -1
     latest_value = by_day[max(by_day)]
@@ -132,14 +136,16 @@ def project_completion(points: list[Point], target: Decimal) -> Projection:
     mean_x, mean_y = sum(xs) / n, sum(ys) / n
     spread = sum((x - mean_x) ** 2 for x in xs)
     if spread == 0:
-        return Projection(reason="Not enough data: the figures are all from one day.")
+        return Projection(reason=gettext("Not enough data: the figures are all from one day."))
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
     if slope * direction <= 0:
-        return Projection(reason="Not at this rate: progress is not moving towards the target.")
+        return Projection(
+            reason=gettext("Not at this rate: progress is not moving towards the target.")
+        )
     intercept = mean_y - slope * mean_x
     days = (target - intercept) / slope
     try:
         day = first_day + datetime.timedelta(days=int(days.to_integral_value()))
     except OverflowError:
-        return Projection(reason="Not in the foreseeable future at this rate.")
+        return Projection(reason=gettext("Not in the foreseeable future at this rate."))
     return Projection(day=day)

@@ -8,12 +8,19 @@ from decimal import Decimal
 import xlsxwriter
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from commitments import standing
 from commitments.exports import neutralise, plain_value
+from commitments.languages import short_code, translated
 from commitments.models import UpdateStatus
 from commitments.reports import Report
 
+# The report's update rows: these keys in JSON (a data format, English whatever the language)
+# and in the English CSV; the CSV and XLSX asked for in Japanese or Hindi are documents for
+# people, and head their columns with the translated names below.
 UPDATE_COLUMNS = [
     "commitment",
     "as_of",
@@ -24,14 +31,40 @@ UPDATE_COLUMNS = [
     "summary",
     "sources",
 ]
+UPDATE_HEADINGS = {
+    "commitment": _("Commitment"),
+    "as_of": _("As of"),
+    "previous_status": _("Previous status"),
+    "status": pgettext_lazy("table heading", "Status"),
+    "progress_value": _("Progress value"),
+    "unit": _("Unit"),
+    "summary": _("Summary"),
+    "sources": _("Sources"),
+}
+
+
+def update_header() -> list[str]:
+    """The update rows' column names: the keys in English, translated headings otherwise."""
+    if short_code() == "en":
+        return list(UPDATE_COLUMNS)
+    return [str(UPDATE_HEADINGS[key]) for key in UPDATE_COLUMNS]
 
 
 def update_rows(report: Report):
-    """Every update dated in the period (the spreadsheet's rows), streamed."""
-    labels = dict(UpdateStatus.choices)
-    for commitment, as_of, previous, status, progress, summary, sources in report.every_change():
+    """Every update dated in the period (the spreadsheet's rows), streamed, in the language
+    active now (a streamed response is written after the view returns)."""
+    code = short_code()
+    labels = {value: str(label) for value, label in UpdateStatus.choices}
+    return _update_rows(report.every_change(code), code, labels)
+
+
+def _update_rows(changes, code: str, labels: dict):
+    titles = {}
+    for commitment, as_of, previous, status, progress, summary, sources in changes:
+        if commitment.pk not in titles:
+            titles[commitment.pk] = str(translated(commitment, "title", code))
         yield [
-            commitment.title,
+            titles[commitment.pk],
             as_of,
             labels.get(previous, ""),
             labels[status],
@@ -106,25 +139,32 @@ def render_xlsx(report: Report) -> bytes:
                 elif value is not None:
                     write_string(number, column, neutralise(str(value)))
 
+    yes, no = gettext("yes"), gettext("no")
     sheet(
-        "Summary",
-        ["Status", f"At {report.start:%d %b %Y}", f"At {report.end:%d %b %Y}"],
-        [(row["status"].label, row["start"], row["end"]) for row in report.summary],
+        gettext("Summary"),
+        [
+            pgettext("table heading", "Status"),
+            gettext("At %(day)s") % {"day": date_format(report.start, "SHORT_DATE_FORMAT")},
+            gettext("At %(day)s") % {"day": date_format(report.end, "SHORT_DATE_FORMAT")},
+        ],
+        [(str(row["status"].label), row["start"], row["end"]) for row in report.summary],
         first=True,
     )
     sheet(
-        "Commitments",
-        ["Commitment", "Sector", "Parties", "Status at start", "Status at end", "Deadline",
-         "Overdue", "Target", "Unit", "Progress", "Percent", "Pace", "At this rate"],
+        gettext("Commitments"),
+        [gettext("Commitment"), gettext("Sector"), gettext("Parties"),
+         gettext("Status at start"), gettext("Status at end"), gettext("Deadline"),
+         gettext("Overdue"), gettext("Target"), gettext("Unit"), gettext("Progress"),
+         gettext("Percent"), gettext("Pace"), gettext("At this rate")],
         [
             (
-                c.title,
-                c.sector.name,
+                str(translated(c, "title")),
+                str(translated(c.sector, "name")),
                 c.party_pairs(),
-                report.at_start[c.pk].status_label,
-                report.at_end[c.pk].status_label,
+                str(report.at_start[c.pk].status_label),
+                str(report.at_end[c.pk].status_label),
                 c.deadline,
-                "yes" if c.report_overdue else "no",
+                yes if c.report_overdue else no,
                 c.target_value,
                 c.unit_label,
                 _progress(report, c),
@@ -135,12 +175,19 @@ def render_xlsx(report: Report) -> bytes:
             for c in report.commitments
         ],
     )  # fmt: skip
-    sheet("Updates", UPDATE_COLUMNS, update_rows(report))
+    sheet(gettext("Updates"), update_header(), update_rows(report))
     sheet(
-        "Sources",
-        ["Title", "Publisher", "Published", "URL", "Archive URL", "Kind"],
+        gettext("Sources"),
+        [
+            gettext("Title"),
+            gettext("Publisher"),
+            gettext("Published"),
+            gettext("URL"),
+            gettext("Archive URL"),
+            gettext("Kind"),
+        ],
         (
-            (s.title, s.publisher, s.published_on, s.url, s.archive_url, s.get_kind_display())
+            (s.title, s.publisher, s.published_on, s.url, s.archive_url, str(s.get_kind_display()))
             for s in report.every_source()
         ),
     )
@@ -153,7 +200,7 @@ def render_json(report: Report) -> str:
         return {"status": s.status, "progress": s.progress}
 
     data = {
-        "title": report.title,
+        "title": str(report.title),
         "from": report.start,
         "to": report.end,
         "sector": report.sector.slug if report.sector else None,
@@ -214,7 +261,7 @@ def _percent(report, commitment):
 
 def _pace(report, commitment) -> str:
     row = _target_row(report, commitment)
-    return row.pace.label if row and row.pace else ""
+    return str(row.pace.label) if row and row.pace else ""
 
 
 def _projection(report, commitment) -> str:
@@ -222,7 +269,7 @@ def _projection(report, commitment) -> str:
     if not row:
         return ""
     if row.projection.already_reached:
-        return "reached"
+        return gettext("reached")
     return row.projection.day.isoformat() if row.projection.day else row.projection.reason
 
 

@@ -18,11 +18,14 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Prefetch, Value, Window
+from django.db.models.functions import Coalesce, NullIf, RowNumber
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
 
 from commitments import standing
 from commitments.badges import COLOURS as STATUS_COLOURS
+from commitments.languages import short_code, translated
 from commitments.models import (
     CLOSED_STATUSES,
     NEWEST_FIRST,
@@ -34,6 +37,7 @@ from commitments.models import (
     UpdateStatus,
     thin_points,
 )
+from commitments.numbers import format_count_in
 from commitments.progress import Pace, Point, compute_pace_for, project_completion
 
 # What the page and the PDF show at most; the spreadsheet has everything.
@@ -63,7 +67,7 @@ class Standing:
 
     @property
     def status_label(self) -> str:
-        return UpdateStatus(self.status).label if self.status else "Not yet announced"
+        return UpdateStatus(self.status).label if self.status else gettext("Not yet announced")
 
 
 @dataclass(eq=False)  # compared by identity: it points back to its report
@@ -176,7 +180,7 @@ class Report:
         bars = [
             {
                 "y": i * step,
-                "label": row["status"].label,
+                "label": str(row["status"].label),
                 "colour": row["colour"],
                 "start": row["start"],
                 "end": row["end"],
@@ -225,13 +229,28 @@ class Report:
 
     @property
     def scope_label(self) -> str:
-        return " · ".join(str(x) for x in (self.sector, self.party, self.event) if x)
+        """The sector, party and event the report is about, named in the reader's language."""
+        return " · ".join(
+            str(translated(x, "name")) for x in (self.sector, self.party, self.event) if x
+        )
+
+    @property
+    def period_label(self) -> str:
+        """'29 August 2025 to 28 November 2026', 2025年8月29日～2026年11月28日."""
+        return gettext("%(start)s to %(end)s") % {
+            "start": date_format(self.start, "DATE_FORMAT"),
+            "end": date_format(self.end, "DATE_FORMAT"),
+        }
 
     @property
     def title(self) -> str:
-        period = f"{self.start:%d %B %Y} to {self.end:%d %B %Y}"
         scope = self.scope_label
-        return f"Progress report, {period}" + (f" · {scope}" if scope else "")
+        if scope:
+            return gettext("Progress report, %(period)s · %(scope)s") % {
+                "period": self.period_label,
+                "scope": scope,
+            }
+        return gettext("Progress report, %(period)s") % {"period": self.period_label}
 
     @property
     def day_before(self) -> datetime.date:
@@ -281,7 +300,7 @@ class Report:
     def every_source(self):
         return self.cited_sources().iterator(chunk_size=2000)
 
-    def every_change(self):
+    def every_change(self, language: str | None = None):
         """Every published update dated in the period as a plain row, oldest first by
         commitment (title order), with the status before it: (commitment, as_of, status
         before, status, progress value, summary, sources as the update-log export writes
@@ -296,6 +315,16 @@ class Report:
                 "commitment_id", "as_of", "status", "progress_value", "summary", "cited_sources"
             )
         )
+        code = short_code(language)
+        if code != "en":  # the summary in the reader's language where it is translated
+            updates = updates.values_list(
+                "commitment_id",
+                "as_of",
+                "status",
+                "progress_value",
+                Coalesce(NullIf(f"summary_{code}", Value("")), "summary"),
+                "cited_sources",
+            )
         rows = standing.statuses_before(
             updates.iterator(chunk_size=EXPORT_BATCH),
             status=lambda row: row[2],
@@ -479,24 +508,43 @@ def _sections(report: Report) -> None:
         section.commitments.sort(key=lambda c: c.title)
 
 
+def _quoted(commitment) -> str:
+    """“Title” (「タイトル」 in Japanese), in the reader's language."""
+    return gettext("“%(title)s”") % {"title": translated(commitment, "title")}
+
+
 def _names(commitments, limit=3) -> str:
-    names = [f"“{c.title}”" for c in commitments[:limit]]
+    """“A”, “B” and “C” (and 2 more): the titles quoted, listed the reader's way."""
+    names = [_quoted(c) for c in commitments[:limit]]
     more = len(commitments) - len(names)
-    text = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
-    return text + (f" and {more} more" if more else "")
+    if len(names) > 1:
+        text = gettext("%(names)s and %(last)s") % {
+            "names": pgettext("between the items of a list", ", ").join(names[:-1]),
+            "last": names[-1],
+        }
+    else:
+        text = names[0]
+    if more:
+        return ngettext("%(names)s and %(count)s more", "%(names)s and %(count)s more", more) % {
+            "names": text,
+            "count": _count(more),
+        }
+    return text
 
 
-def _many(n: int, noun: str, verb=True) -> str:
-    """'1 commitment is', '3 commitments are' (or without the verb)."""
-    text = f"{n:,} {noun}{'' if n == 1 else 's'}"
-    return f"{text} {'is' if n == 1 else 'are'}" if verb else text
+def _count(n: int) -> str:
+    """1,234 in English; the reader's way in Japanese and Hindi (commitments/numbers.py)."""
+    code = short_code()
+    return f"{n:,}" if code == "en" else format_count_in(n, code)
 
 
 def highlights(report: Report) -> list[str]:
     """Three to seven sentences a reader needs first, worked out from the data."""
     lines = []
     if report.achieved:
-        lines.append(f"Achieved in the period: {_names(report.achieved)}.")
+        lines.append(
+            gettext("Achieved in the period: %(names)s.") % {"names": _names(report.achieved)}
+        )
     moves = sorted(
         (
             row
@@ -508,11 +556,14 @@ def highlights(report: Report) -> list[str]:
     for row in moves[:2]:
         before = standing.percent_shown(row.start_percent) or 0
         after = standing.percent_shown(row.percent)
-        lines.append(f"“{row.commitment.title}” moved from {before} % to {after} % of its target.")
-    for status, verb in (
-        (UpdateStatus.DELAYED, "Delayed"),
-        (UpdateStatus.STALLED, "Stalled"),
-        (UpdateStatus.ABANDONED, "Abandoned"),
+        lines.append(
+            gettext("%(title)s moved from %(before)s %% to %(after)s %% of its target.")
+            % {"title": _quoted(row.commitment), "before": before, "after": after}
+        )
+    for status, sentence in (
+        (UpdateStatus.DELAYED, gettext("Delayed in the period: %(names)s.")),
+        (UpdateStatus.STALLED, gettext("Stalled in the period: %(names)s.")),
+        (UpdateStatus.ABANDONED, gettext("Abandoned in the period: %(names)s.")),
     ):
         turned = [
             c
@@ -520,26 +571,50 @@ def highlights(report: Report) -> list[str]:
             if report.at_end[c.pk].status == status and report.at_start[c.pk].status != status
         ]
         if turned:
-            lines.append(f"{verb} in the period: {_names(turned)}.")
+            lines.append(sentence % {"names": _names(turned)})
     if report.newly_overdue:
-        lines.append(f"Fell overdue: {_names(report.newly_overdue)}.")
+        lines.append(gettext("Fell overdue: %(names)s.") % {"names": _names(report.newly_overdue)})
     if report.behind:
+        n = len(report.behind)
         lines.append(
-            f"{_many(len(report.behind), 'measurable commitment')} behind pace at the end."
+            ngettext(
+                "%(count)s measurable commitment is behind pace at the end.",
+                "%(count)s measurable commitments are behind pace at the end.",
+                n,
+            )
+            % {"count": _count(n)}
         )
     if report.announced:
+        n = len(report.announced)
         lines.append(
-            f"{_many(len(report.announced), 'commitment', verb=False)} announced in the period."
+            ngettext(
+                "%(count)s commitment announced in the period.",
+                "%(count)s commitments announced in the period.",
+                n,
+            )
+            % {"count": _count(n)}
         )
     if len(lines) < 3:
+        about = ngettext("%(count)s commitment", "%(count)s commitments", report.changed_total) % {
+            "count": _count(report.changed_total)
+        }
         lines.append(
-            f"{_many(report.update_count, 'update', verb=False)} dated in the period, about "
-            f"{_many(report.changed_total, 'commitment', verb=False)}."
+            ngettext(
+                "%(count)s update dated in the period, about %(commitments)s.",
+                "%(count)s updates dated in the period, about %(commitments)s.",
+                report.update_count,
+            )
+            % {"count": _count(report.update_count), "commitments": about}
         )
     if len(lines) < 3 and report.stale:
+        n = len(report.stale)
         lines.append(
-            f"{_many(len(report.stale), 'open commitment', verb=False)} had no update for more "
-            f"than {settings.STALE_AFTER_DAYS} days."
+            ngettext(
+                "%(count)s open commitment had no update for more than %(days)s days.",
+                "%(count)s open commitments had no update for more than %(days)s days.",
+                n,
+            )
+            % {"count": _count(n), "days": settings.STALE_AFTER_DAYS}
         )
     return lines[:HIGHLIGHTS]
 
@@ -562,11 +637,12 @@ def preset_periods(
     quarter_end = quarter_start - datetime.timedelta(days=1)
     last_quarter_start = datetime.date(quarter_end.year, quarter_end.month - 2, 1)
     return [
-        (f"{month_end:%B %Y}", month_end.replace(day=1), month_end),
+        (date_format(month_end, "YEAR_MONTH_FORMAT"), month_end.replace(day=1), month_end),
         (
-            f"Q{(quarter_end.month - 1) // 3 + 1} {quarter_end.year}",
+            gettext("Q%(quarter)s %(year)s")
+            % {"quarter": (quarter_end.month - 1) // 3 + 1, "year": quarter_end.year},
             last_quarter_start,
             quarter_end,
         ),
-        ("Since the announcement", *default_period(today, scope)),
+        (gettext("Since the announcement"), *default_period(today, scope)),
     ]

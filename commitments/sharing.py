@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from commitments.languages import translated
 
 
 def absolute(path: str) -> str:
@@ -35,18 +39,27 @@ class Citation:
     @property
     def status_text(self) -> str:
         """'Status on 28 November 2026: In progress (last update 12 November 2026)'."""
-        text = f"Status on {long_date(self.status_day)}: {self.status}"
         if self.last_update_on:
-            text += f" (last update {long_date(self.last_update_on)})"
-        return text
+            return gettext("Status on %(day)s: %(status)s (last update %(update)s)") % {
+                "day": long_date(self.status_day),
+                "status": self.status,
+                "update": long_date(self.last_update_on),
+            }
+        return gettext("Status on %(day)s: %(status)s") % {
+            "day": long_date(self.status_day),
+            "status": self.status,
+        }
 
     def plain(self) -> str:
         """`Site. “Title.” Status on …. URL (accessed 28 November 2026).`"""
         title = self.title.rstrip(".")
-        return (
-            f"{self.site}. “{title}.” {self.status_text}. {self.url} "
-            f"(accessed {long_date(self.accessed)})."
-        )
+        return gettext("%(site)s. “%(title)s.” %(status)s. %(url)s (accessed %(day)s).") % {
+            "site": self.site,
+            "title": title,
+            "status": self.status_text,
+            "url": self.url,
+            "day": long_date(self.accessed),
+        }
 
     def key(self) -> str:
         """A BibTeX key: the page's address in a few safe characters and the day shown."""
@@ -68,7 +81,10 @@ class Citation:
             ("abstract", latex(self.summary)),
             (
                 "note",
-                latex(f"{self.status_text}. Accessed {long_date(self.accessed)}"),
+                latex(
+                    gettext("%(status)s. Accessed %(day)s")
+                    % {"status": self.status_text, "day": long_date(self.accessed)}
+                ),
             ),
         ]
         body = ",\n".join(
@@ -96,7 +112,8 @@ class Citation:
 
 
 def long_date(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """29 August 2025, 2025年8月29日, 29 अगस्त 2025: in the reader's language."""
+    return date_format(day, "DATE_FORMAT")
 
 
 def one_line(text: str) -> str:
@@ -127,10 +144,10 @@ def latex(text: str) -> str:
 def citation_for(commitment, url: str, accessed: datetime.date) -> Citation:
     return Citation(
         site=settings.SITE_NAME,
-        title=commitment.title,
-        summary=commitment.summary,
+        title=str(translated(commitment, "title")),
+        summary=str(translated(commitment, "summary")),
         url=url,
-        status=commitment.get_current_status_display() or "No update yet",
+        status=str(commitment.get_current_status_display() or gettext("No update yet")),
         status_day=commitment.reference_day,
         last_update_on=commitment.last_update_on,
         accessed=accessed,
@@ -146,7 +163,7 @@ def share_links(title: str, text: str, url: str) -> list[tuple[str, str]]:
     """(name, address) of plain share links: e-mail, X, Facebook, LinkedIn, WhatsApp.
     Built here, URL-encoded; nothing is loaded from those sites until a reader follows one."""
     return [
-        ("E-mail", "mailto:?" + _query({"subject": title, "body": f"{text}\n\n{url}"})),
+        (gettext("E-mail"), "mailto:?" + _query({"subject": title, "body": f"{text}\n\n{url}"})),
         ("X (Twitter)", "https://twitter.com/intent/tweet?" + _query({"text": text, "url": url})),
         ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + _query({"u": url})),
         (

@@ -2,25 +2,30 @@ from decimal import Decimal
 
 import django_tables2 as tables
 from django.db.models import F
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from commitments import standing
+from commitments.languages import translated
 from commitments.models import Commitment
+from commitments.templatetags.languages import tr
 from commitments.templatetags.tracker import progress_cell, status_badge
 
 PER_PAGE = 25
 
 # Choices for the "Sort by" menu, which also serves small screens where headers are hidden.
 SORT_CHOICES = [
-    ("title", "Title (A–Z)"),
-    ("-title", "Title (Z–A)"),
-    ("deadline", "Deadline (soonest first)"),
-    ("-deadline", "Deadline (latest first)"),
-    ("-last_update", "Last update (newest first)"),
-    ("last_update", "Last update (oldest first)"),
-    ("status", "Status"),
-    ("-progress", "Progress (most first)"),
-    ("sector", "Sector"),
+    ("title", _("Title (A–Z)")),
+    ("-title", _("Title (Z–A)")),
+    ("deadline", _("Deadline (soonest first)")),
+    ("-deadline", _("Deadline (latest first)")),
+    ("-last_update", _("Last update (newest first)")),
+    ("last_update", _("Last update (oldest first)")),
+    ("status", pgettext_lazy("table heading", "Status")),
+    ("-progress", _("Progress (most first)")),
+    ("sector", _("Sector")),
 ]
 
 
@@ -50,37 +55,56 @@ def cell_attrs(label, css_class=""):
 class CommitmentTable(tables.Table):
     """The public list. Cells are rendered with format_html: a template per cell is slow."""
 
-    title = tables.Column(verbose_name="Commitment", attrs=cell_attrs("Commitment", "col-title"))
-    sector = tables.Column(
-        order_by=("sector__position", "sector__name"), attrs=cell_attrs("Sector")
+    # Headers (and the export's column names) in the reader's language.
+    title = tables.Column(
+        verbose_name=_("Commitment"), attrs=cell_attrs(_("Commitment"), "col-title")
     )
-    parties = tables.Column(empty_values=(), orderable=False, attrs=cell_attrs("Parties"))
+    sector = tables.Column(
+        verbose_name=_("Sector"),
+        order_by=("sector__position", "sector__name"),
+        attrs=cell_attrs(_("Sector")),
+    )
+    parties = tables.Column(
+        verbose_name=_("Parties"), empty_values=(), orderable=False, attrs=cell_attrs(_("Parties"))
+    )
     status = tables.Column(
-        verbose_name="Status",
+        verbose_name=pgettext_lazy("table heading", "Status"),
         accessor="current_status",
         empty_values=(),
-        attrs=cell_attrs("Status"),
+        attrs=cell_attrs(pgettext_lazy("table heading", "Status")),
     )
     progress = tables.Column(
-        verbose_name="Progress (%)", empty_values=(), attrs=cell_attrs("Progress")
+        verbose_name=_("Progress (%)"), empty_values=(), attrs=cell_attrs(_("Progress"))
     )
-    deadline = tables.Column(empty_values=(), attrs=cell_attrs("Deadline"))
+    deadline = tables.Column(
+        verbose_name=_("Deadline"), empty_values=(), attrs=cell_attrs(_("Deadline"))
+    )
     last_update = tables.Column(
-        verbose_name="Last update",
+        verbose_name=_("Last update"),
         accessor="last_update_on",
         empty_values=(),
-        attrs=cell_attrs("Last update"),
+        attrs=cell_attrs(_("Last update")),
     )
 
     # Columns only in exports: plain values a spreadsheet can use.
-    url = tables.Column(verbose_name="URL", empty_values=(), visible=False, orderable=False)
-    overdue = tables.Column(empty_values=(), visible=False, orderable=False)
-    target = tables.Column(accessor="target_value", visible=False, orderable=False)
-    unit = tables.Column(accessor="target_unit", visible=False, orderable=False, default="")
-    progress_value = tables.Column(
-        verbose_name="Progress value", empty_values=(), visible=False, orderable=False
+    url = tables.Column(verbose_name=_("URL"), empty_values=(), visible=False, orderable=False)
+    overdue = tables.Column(
+        verbose_name=_("Overdue"), empty_values=(), visible=False, orderable=False
     )
-    pace = tables.Column(empty_values=(), visible=False, orderable=False)
+    target = tables.Column(
+        verbose_name=_("Target value"), accessor="target_value", visible=False, orderable=False
+    )
+    unit = tables.Column(
+        verbose_name=_("Unit"),
+        accessor="target_unit",
+        visible=False,
+        orderable=False,
+        default="",
+    )
+    progress_value = tables.Column(
+        verbose_name=_("Progress value"), empty_values=(), visible=False, orderable=False
+    )
+    pace = tables.Column(verbose_name=_("Pace"), empty_values=(), visible=False, orderable=False)
 
     class Meta:
         model = Commitment
@@ -88,7 +112,7 @@ class CommitmentTable(tables.Table):
         order_by = "title"
         per_page = PER_PAGE
         attrs = {"class": "commitment-table"}
-        empty_text = "No commitments match these filters."
+        empty_text = _("No commitments match these filters.")
         template_name = "commitments/commitment_table.html"
 
     def body_rows(self):
@@ -108,14 +132,14 @@ class CommitmentTable(tables.Table):
 
     def render_title(self, record):
         return format_html(
-            '<a href="{}">{}</a>', as_of_url(record.get_absolute_url(), record), record.title
+            '<a href="{}">{}</a>', as_of_url(record.get_absolute_url(), record), tr(record, "title")
         )
 
     def render_sector(self, record):
         return format_html(
             '<a href="{}">{}</a>',
             as_of_url(record.sector.get_absolute_url(), record),
-            record.sector,
+            tr(record.sector, "name"),
         )
 
     def render_parties(self, record):
@@ -132,21 +156,25 @@ class CommitmentTable(tables.Table):
 
     def render_last_update(self, record):
         as_of = record.last_update_on
-        return format_html('<time datetime="{}">{}</time>', as_of.isoformat(), f"{as_of:%d %b %Y}")
+        return format_html(
+            '<time datetime="{}">{}</time>',
+            as_of.isoformat(),
+            date_format(as_of, "SHORT_DATE_FORMAT"),
+        )
 
     # Export values: plain text, numbers as numbers, dates as dates.
 
     def value_title(self, record):
-        return record.title
+        return str(translated(record, "title"))
 
     def value_sector(self, record):
-        return record.sector.name
+        return str(translated(record.sector, "name"))
 
     def value_parties(self, record):
         return record.party_pairs()
 
     def value_status(self, record):
-        return record.get_current_status_display()
+        return str(record.get_current_status_display())
 
     def value_progress(self, record):
         percent = standing.percent_in_data(record.progress_percent)
@@ -162,7 +190,7 @@ class CommitmentTable(tables.Table):
         return self.request.build_absolute_uri(record.get_absolute_url())
 
     def value_overdue(self, record):
-        return "yes" if record.is_overdue else "no"
+        return gettext("yes") if record.is_overdue else gettext("no")
 
     def value_target(self, record):
         return plain_number(record.target_value)
@@ -174,7 +202,7 @@ class CommitmentTable(tables.Table):
         return plain_number(record.effective_progress)
 
     def value_pace(self, record):
-        return record.pace.label if record.pace else ""
+        return str(record.pace.label) if record.pace else ""
 
     def order_status(self, queryset, is_descending):
         rank = F("status_rank").desc() if is_descending else F("status_rank").asc()

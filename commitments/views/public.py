@@ -43,10 +43,10 @@ from commitments.models import (
 )
 from commitments.numbers import SYSTEMS
 from commitments.report_outputs import (
-    UPDATE_COLUMNS,
     render_json,
     render_pdf,
     render_xlsx,
+    update_header,
     update_rows,
 )
 from commitments.reports import build_report, default_period
@@ -590,7 +590,7 @@ def progress_report(request):
     elif output == "json":
         body = render_json(report)
     elif output == "csv":
-        return stream_csv(f"{stem}.csv", UPDATE_COLUMNS, update_rows(report))
+        return stream_csv(f"{stem}.csv", update_header(), update_rows(report))
     else:
         query = request.GET.copy()
         downloads = []

@@ -36,6 +36,7 @@ def test_a_commitment_with_target_updates_and_sources(client):
         "slug": "japan",
         "name": "Japan",
         "role": "lead",
+        "role_label": "Lead",
         "contribution": "investor",
     }
 
