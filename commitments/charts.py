@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import F, Value, Window
 from django.db.models.functions import Lag
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commitments.cache import cached_public_data
 from commitments.models import OLDEST_FIRST, Commitment, StatusUpdate, UpdateStatus
@@ -192,7 +192,9 @@ def portfolio_over_time(today: datetime.date | None = None) -> dict | None:
     announcement, from the dated, published updates. It reads every published update, so it
     is kept in the cache until public data changes (or the day does)."""
     today = today or timezone.localdate()
-    return cached_public_data(f"portfolio:{today.isoformat()}", lambda: _with_markup(today))
+    # The markup is in the reader's language: one cached copy per language.
+    key = f"portfolio:{translation.get_language()}:{today.isoformat()}"
+    return cached_public_data(key, lambda: _with_markup(today))
 
 
 def _with_markup(today: datetime.date) -> dict | None:
