@@ -308,9 +308,15 @@ def event_phrase(event, when=""):
     Japan, 29–30 August 2025' (the article in English only)."""
     from django.urls import reverse
 
-    name = str(translated(event, "name"))
-    location = str(translated(event, "location"))
-    link = format_html('<a href="{}">{}</a>', reverse("commitments:event", args=[event.slug]), name)
+    name, location = translated(event, "name"), translated(event, "location")
+    link = format_html(
+        '<a href="{}"{}>{}</a>',
+        reverse("commitments:event", args=[event.slug]),
+        mark_safe(' lang="en"') if name.fallback else "",
+        name,
+    )
+    if location.fallback:
+        location = format_html('<span lang="en">{}</span>', location)
     if short_code() == DEFAULT and not name.lower().startswith("the "):
         link = format_html("the {}", link)
     separator = pgettext("list separator", ", ")
