@@ -5,12 +5,16 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.utils import dateformat
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from commitments import languages, numbers, standing
+from commitments.languages import DEFAULT, NAMES, TranslationOrigin, short_code, translated
+from commitments.markdown import render_markdown
 
 register = template.Library()
 
@@ -80,9 +84,9 @@ def status_badge(commitment):
             commitment.get_current_status_display(),
         )
     else:
-        badge = mark_safe('<span class="badge">No update yet</span>')
+        badge = format_html('<span class="badge">{}</span>', _("No update yet"))
     if commitment.is_overdue:
-        badge += mark_safe(' <span class="badge overdue">Overdue</span>')
+        badge += format_html(' <span class="badge overdue">{}</span>', _("Overdue"))
     return badge
 
 
@@ -140,21 +144,33 @@ def source_citation(source):
             format_html(
                 ', <time datetime="{}">{}</time>',
                 source.published_on.isoformat(),
-                dateformat.format(source.published_on, "j F Y"),
+                formats.date_format(source.published_on, "DATE_FORMAT"),
             )
         )
     if source.kind:
+        kind = source.get_kind_display()
         parts.append(
-            format_html(' <span class="source-kind">({})</span>', source.get_kind_display().lower())
+            format_html(
+                ' <span class="source-kind">({})</span>',
+                kind.lower() if short_code() == DEFAULT else kind,
+            )
         )
     if source.archive_url:
         parts.append(
             format_html(
-                ' · <a href="{}" rel="noopener noreferrer">archived copy</a>', source.archive_url
+                ' · <a href="{}" rel="noopener noreferrer">{}</a>',
+                source.archive_url,
+                _("archived copy"),
             )
         )
     if source.accessed_on:
-        parts.append(format_html(" · accessed {}", dateformat.format(source.accessed_on, "j F Y")))
+        parts.append(
+            format_html(
+                " · {}",
+                _("accessed %(date)s")
+                % {"date": formats.date_format(source.accessed_on, "DATE_FORMAT")},
+            )
+        )
     return format_html('<cite class="citation">{}</cite>', mark_safe("".join(parts)))
 
 
@@ -226,19 +242,20 @@ def axis_value(context, value, commitment):
 
 
 def age_in_words(since, today) -> str:
-    """How long ago `since` was, as a reader says it: 'today', 'yesterday', '12 days',
-    '15 months', '2 years'."""
+    """How long ago `since` was, as a reader says it, in the active language: 'today',
+    'yesterday', '12 days', '15 months', '2 years' (15か月, 15 महीने)."""
     days = (today - since).days
     if days <= 0:
-        return "today"
+        return pgettext("how long ago", "today")
     if days == 1:
-        return "yesterday"
+        return pgettext("how long ago", "yesterday")
     if days < 60:
-        return f"{days} days"
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
     months = round(days / 30.4375)
     if months < 24:
-        return f"{months} months"
-    return f"{days // 365} years"
+        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+    years = days // 365
+    return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
 
 
 @register.inclusion_tag("includes/freshness.html")
@@ -252,7 +269,72 @@ def freshness(commitment, as_of=None):
     return {
         "last": last,
         "age": age,
+        "days": (day - last).days if last else None,
         "stale": commitment.is_stale,
         "stale_days": settings.STALE_AFTER_DAYS,
         "as_of": as_of,
     }
+
+
+# Translated content (commitments.languages): Markdown texts and where a translation is from.
+
+
+@register.filter
+def tr_markdown(obj, field: str):
+    """A Markdown field (description, body) in the page's language, rendered; the English
+    fallback is marked lang="en" and followed by the "not yet translated" marker, once."""
+    if obj is None:
+        return ""
+    text = translated(obj, field)
+    html = render_markdown(str(text))
+    if not text.fallback:
+        return html
+    return format_html(
+        '<div lang="en">{}</div><p class="untranslated"><small>{}</small></p>',
+        html,
+        _("(not yet translated)"),
+    )
+
+
+@register.simple_tag
+def translation_note(obj):
+    """On a page in Japanese or Hindi: where this object's text in that language comes from
+    (the source's own wording, a reviewed or an unreviewed translation), or that there is
+    none yet. Nothing in English."""
+    code = short_code()
+    if code == DEFAULT:
+        return ""
+    origin = getattr(obj, f"translation_{code}", "") or ""
+    if origin in TranslationOrigin.values:
+        what = TranslationOrigin(origin).label
+    elif str(translated(obj, "title")) and not translated(obj, "title").fallback:
+        what = _("Translation")
+    else:
+        what = _("Not yet translated; shown in English")
+    return format_html(
+        '<p class="translation-note meta">{}</p>',
+        _("The %(language)s text of this commitment: %(origin)s")
+        % {"language": NAMES[code], "origin": what},
+    )
+
+
+@register.simple_tag
+def event_phrase(event, when=""):
+    """An event named in a sentence, linked: 'the 15th India–Japan Annual Summit, Tokyo,
+    Japan, 29–30 August 2025' (the article in English only)."""
+    from django.urls import reverse
+
+    name, location = translated(event, "name"), translated(event, "location")
+    link = format_html(
+        '<a href="{}"{}>{}</a>',
+        reverse("commitments:event", args=[event.slug]),
+        mark_safe(' lang="en"') if name.fallback else "",
+        name,
+    )
+    if location.fallback:
+        location = format_html('<span lang="en">{}</span>', location)
+    if short_code() == DEFAULT and not name.lower().startswith("the "):
+        link = format_html("the {}", link)
+    separator = pgettext("list separator", ", ")
+    rest = [format_html("{}{}", separator, part) for part in (location, when) if part]
+    return format_html("{}{}", link, mark_safe("".join(rest)))

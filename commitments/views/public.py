@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
@@ -32,6 +35,7 @@ from commitments.exports import (
 )
 from commitments.filters import CommitmentFilter
 from commitments.forms import EARLIEST_DAY, ReportForm
+from commitments.languages import translated
 from commitments.models import (
     CLOSED_STATUSES,
     Commitment,
@@ -66,13 +70,15 @@ def as_of_day(request) -> tuple[datetime.date | None, str]:
     try:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
-        return None, f"“{raw[:40]}” is not a date (YYYY-MM-DD), so today's data is shown."
+        return None, _("“%(value)s” is not a date (YYYY-MM-DD), so today's data is shown.") % {
+            "value": raw[:40]
+        }
     if day >= timezone.localdate():
-        return None, "That date is not in the past, so today's data is shown."
+        return None, _("That date is not in the past, so today's data is shown.")
     if day < EARLIEST_DAY:  # nothing is that old, and date arithmetic near year 1 overflows
-        return None, (
-            f"The tracker holds nothing from before {EARLIEST_DAY.year}, so today's data is shown."
-        )
+        return None, _(
+            "The tracker holds nothing from before %(year)s, so today's data is shown."
+        ) % {"year": EARLIEST_DAY.year}
     return day, ""
 
 
@@ -179,7 +185,7 @@ class CommitmentListView(AsOfMixin, ExportMixin, SingleTableMixin, FilterView):
     filterset_class = CommitmentFilter
     template_name = "commitments/commitment_list.html"
     strict = False  # apply the valid filters, explain the invalid ones
-    heading = "All commitments"
+    heading = gettext_lazy("All commitments")
     fixed_filter = None  # the filter a sector or party page pins
 
     def get_queryset(self):
@@ -252,24 +258,25 @@ class CommitmentListView(AsOfMixin, ExportMixin, SingleTableMixin, FilterView):
         for value in cleaned.get("status") or []:
             found.append(
                 {
-                    "label": f"Status: {statuses.get(value, value)}",
+                    "label": _("Status: %(status)s") % {"status": statuses.get(value, value)},
                     "url": self._url_without("status", value),
                 }
             )
-        for name in ("sector", "party"):
+        for name, label in (("sector", _("Sector: %(name)s")), ("party", _("Party: %(name)s"))):
             if cleaned.get(name) is not None:
-                label = f"{name.capitalize()}: {cleaned[name].name}"
-                found.append({"label": label, "url": self._url_without(name)})
-        for name, label in (("deadline_from", "Deadline from"), ("deadline_to", "Deadline to")):
-            if cleaned.get(name):
-                day = cleaned[name]
-                found.append(
-                    {"label": f"{label} {day.day} {day:%b %Y}", "url": self._url_without(name)}
-                )
+                text = label % {"name": translated(cleaned[name], "name")}
+                found.append({"label": text, "url": self._url_without(name)})
         for name, label in (
-            ("overdue", "Overdue only"),
-            ("stale", "Stale only"),
-            ("measurable", "Measurable targets only"),
+            ("deadline_from", _("Deadline from %(date)s")),
+            ("deadline_to", _("Deadline to %(date)s")),
+        ):
+            if cleaned.get(name):
+                day = date_format(cleaned[name], "SHORT_DATE_FORMAT")
+                found.append({"label": label % {"date": day}, "url": self._url_without(name)})
+        for name, label in (
+            ("overdue", _("Overdue only")),
+            ("stale", _("Stale only")),
+            ("measurable", _("Measurable targets only")),
         ):
             if cleaned.get(name):
                 found.append({"label": label, "url": self._url_without(name)})
@@ -320,14 +327,17 @@ class SectorCommitmentListView(CommitmentListView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.sector = get_object_or_404(Sector, slug=kwargs["slug"])
-        self.heading = f"Sector: {self.sector.name}"
+        self.heading = _("Sector: %(name)s") % {"name": translated(self.sector, "name")}
 
     def get_queryset(self):
         return super().get_queryset().filter(sector=self.sector)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            intro=self.sector.description, briefing=True, briefing_sector=self.sector, **kwargs
+            intro=translated(self.sector, "description"),
+            briefing=True,
+            briefing_sector=self.sector,
+            **kwargs,
         )
 
 
@@ -338,7 +348,7 @@ class PartyCommitmentListView(CommitmentListView):
         super().setup(request, *args, **kwargs)
         # A party named only on unpublished commitments does not exist for the public.
         self.party = get_object_or_404(Party.objects.public(), slug=kwargs["slug"])
-        self.heading = f"Party: {self.party.name}"
+        self.heading = _("Party: %(name)s") % {"name": translated(self.party, "name")}
 
     def get_queryset(self):
         return super().get_queryset().filter(parties=self.party)
@@ -348,8 +358,11 @@ class PartyCommitmentListView(CommitmentListView):
         if self.party.country:
             details.append(self.party.country.name)
         intro = " · ".join(details)
-        if self.party.description:
-            intro = f"{intro}. {self.party.description}"
+        if description := translated(self.party, "description"):
+            intro = _("%(details)s. %(description)s") % {
+                "details": intro,
+                "description": description,
+            }
         return super().get_context_data(
             intro=intro, briefing=True, briefing_party=self.party, **kwargs
         )
@@ -365,19 +378,26 @@ class EventCommitmentListView(CommitmentListView):
             Event.objects.filter(commitments__latest_update__isnull=False).distinct(),
             slug=kwargs["slug"],
         )
-        self.heading = f"Event: {self.event.name}"
+        self.heading = _("Event: %(name)s") % {"name": translated(self.event, "name")}
 
     def get_queryset(self):
         return super().get_queryset().filter(event=self.event)
 
     def get_context_data(self, **kwargs):
         event = self.event
-        when = f"{event.starts_on:%-d %B %Y}"
+        when = date_format(event.starts_on, "DATE_FORMAT")
         if event.ends_on and event.ends_on != event.starts_on:
-            when += f" to {event.ends_on:%-d %B %Y}"
-        intro = " · ".join(part for part in (event.location, when) if part)
-        if event.description:
-            intro = f"{intro}. {event.description}"
+            when = pgettext("date range", "%(start)s to %(end)s") % {
+                "start": when,
+                "end": date_format(event.ends_on, "DATE_FORMAT"),
+            }
+        location = translated(event, "location")
+        intro = " · ".join(part for part in (location, when) if part)
+        if description := translated(event, "description"):
+            intro = _("%(details)s. %(description)s") % {
+                "details": intro,
+                "description": description,
+            }
         return super().get_context_data(intro=intro, briefing=True, briefing_event=event, **kwargs)
 
 
@@ -401,10 +421,10 @@ class CommitmentDetailView(AsOfMixin, DetailView):
                 raise
             day, self.as_of = self.as_of, None
             found = super().get_object()
-            self.as_of_error = (
-                f"Nothing was published about this commitment by {day:%-d %B %Y}, "
+            self.as_of_error = _(
+                "Nothing was published about this commitment by %(date)s, "
                 "so it is shown as it stands today."
-            )
+            ) % {"date": date_format(day, "DATE_FORMAT")}
             return found
 
     def get_context_data(self, **kwargs):
@@ -415,7 +435,8 @@ class CommitmentDetailView(AsOfMixin, DetailView):
         timeline = commitment.timeline(self.request.GET.get("updates") or 1)
         page_url = self.page_url()
         citation = citation_for(commitment, page_url, timezone.localdate())
-        share_text = f"{commitment.title}: {citation.status}"
+        title = str(translated(commitment, "title"))
+        share_text = f"{title}: {citation.status}"
         children = getattr(commitment, "public_children", [])
         counting = commitment.counting_parts
         return super().get_context_data(
@@ -423,7 +444,7 @@ class CommitmentDetailView(AsOfMixin, DetailView):
             page_url=page_url,
             as_of_query=f"?as_of={self.as_of:%Y-%m-%d}" if self.as_of else "",
             citation=citation,
-            share_links=share_links(commitment.title, share_text, page_url),
+            share_links=share_links(title, share_text, page_url),
             feed_url=absolute(reverse("commitments:commitment-feed", args=[commitment.slug])),
             embed_page_url=absolute(commitment.get_absolute_url()),
             embed_badge_url=absolute(reverse("commitments:badge", args=[commitment.slug])),
