@@ -149,3 +149,32 @@ def test_the_loaded_seed_reads_in_each_language_without_falling_back(language):
     chandrayaan = Commitment.objects.get(slug="chandrayaan-5")
     assert translated(chandrayaan, "title", "hi") == "चंद्रयान-5 संयुक्त चंद्र मिशन"
     assert translated(chandrayaan, "title", "en") == chandrayaan.title
+
+
+# The generated sample portfolio ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_generated_sample_has_a_share_of_japanese_and_hindi_texts(client):
+    import io
+
+    from django.core.management import call_command
+
+    from commitments.management.commands.generate_sample_data import COMMITMENT_WITH_20_UPDATES
+
+    call_command("generate_sample_data", commitments=40, updates=200, seed=1, stdout=io.StringIO())
+    for model in (Sector, Party, Event):
+        assert not model.objects.filter(name_ja="").exists()
+        assert not model.objects.filter(name_hi="").exists()
+    total = Commitment.objects.count()
+    japanese = Commitment.objects.exclude(title_ja="").count()
+    hindi = Commitment.objects.exclude(title_hi="").count()
+    assert 0.6 * total <= japanese < total
+    assert 0.4 * total <= hindi < total
+    assert Commitment.objects.filter(translation_ja="unreviewed").exists()
+    assert not Commitment.objects.filter(title_ja="").exclude(translation_ja="").exists()
+    benchmark = Commitment.objects.get(slug=COMMITMENT_WITH_20_UPDATES)
+    assert benchmark.title_ja and benchmark.title_hi
+    # Search finds them in each language.
+    response = client.get("/ja/commitments/", {"q": benchmark.title_ja.split("（")[0]})
+    assert f'href="/ja/commitments/{benchmark.slug}/"' in response.content.decode()
