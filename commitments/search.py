@@ -25,6 +25,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from commitments.languages import OTHER_LANGUAGES
 
@@ -44,7 +45,7 @@ RELATED_FIELDS = _in_every_language("sector__name", "event__name")
 PARTY_FIELDS = _in_every_language("party__name", "party__short_name")
 
 # What the "nothing matches" message says was searched.
-SEARCHED_DESCRIPTION = (
+SEARCHED_DESCRIPTION = gettext_lazy(
     "titles, summaries, descriptions, target wording, sectors, parties and events"
 )
 
