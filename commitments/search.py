@@ -96,25 +96,70 @@ SYNONYMS = [
 # Scripts written without spaces between words (kana, kanji, half-width katakana): a query
 # word holding one of their letters matches anywhere, not only at the start of a word.
 _CJK = re.compile(r"[\u3005-\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+# The same letters after NFKC (which makes half-width katakana full-width).
+_JAPANESE = re.compile(r"[\u3005-\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[,\u00a0\u202f\u2009'’](?=\d{2,3}\b)")
-# Combining marks (Unicode category M): Devanagari's vowel signs, virama and anusvara, the
-# kana voicing marks. `re` has no \p{M}: the class is built once from the Unicode database.
-_MARKS = "".join(
-    re.escape(chr(code))
-    for code in range(0x300, 0x20000)
-    if unicodedata.category(chr(code)).startswith("M")
-)
-_NOT_WORD = re.compile(rf"[^\w{_MARKS}]+")
-# A mark stays only on a letter or digit of a script that needs it (from U+0530 on); on a Latin,
-# Greek or Cyrillic letter it is an accent, and on nothing (a space, punctuation) it means
-# nothing: both go.
-_LOOSE_MARKS = re.compile(rf"(?<![^\W\u0000-\u052f])(?<![{_MARKS}])[{_MARKS}]+")
-# Japanese mixes in Latin words and digits without a space ("ISROとJAXA", "10兆"): a space at
-# each change, so that "isro" and "10" begin words there too.
-_SCRIPT_CHANGE = re.compile(
-    r"(?<=[\u3005-\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])(?=[^\W\u3005-\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])"
-    r"|(?<=[^\W\u3005-\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])(?=[\u3005-\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])"
-)
+
+
+def _kind_of(char: str) -> str:
+    """How `fold()` treats a character: "m" a combining mark (Devanagari's vowel signs, virama
+    and anusvara, the kana voicing marks; an accent on a Latin letter), "j" a Japanese letter,
+    "l" a letter or digit below U+0530 (Latin, Greek, Cyrillic: their marks are accents),
+    "w" any other letter or digit (its marks carry meaning), " " anything else."""
+    if unicodedata.category(char).startswith("M"):
+        return "m"
+    if not char.isalnum():
+        return " "
+    if _JAPANESE.match(char):
+        return "j"
+    return "l" if ord(char) < 0x0530 else "w"
+
+
+_KINDS: dict[str, str] = {}
+
+
+def _kind(char: str) -> str:
+    kind = _KINDS.get(char)
+    if kind is None:
+        if len(_KINDS) > 20_000:  # any text may be folded: keep the memo bounded
+            _KINDS.clear()
+        kind = _KINDS[char] = _kind_of(char)
+    return kind
+
+
+def _words(text: str) -> str:
+    """`text` with punctuation and symbols as spaces, marks kept only on a letter of a script
+    that needs them (accents go from Latin letters, and a mark on nothing means nothing), and
+    a space where Japanese changes to another script ("isroとjaxa", "10兆"), so that "isro" and
+    "10" begin words there too. One pass, in Python: `re` knows no \\p{M}."""
+    out = []
+    base = " "  # the kind of the last letter kept, or " " after a space
+    for char in text:
+        kind = _kind(char)
+        if kind == "m":
+            if base in ("w", "j"):
+                out.append(char)
+        elif kind == " ":
+            if base != " ":
+                out.append(" ")
+            base = " "
+        else:
+            if base != " " and (base == "j") != (kind == "j"):
+                out.append(" ")
+            out.append(char)
+            base = kind
+    return "".join(out)
+
+
+def _symbols_as_words(text: str) -> str:
+    for symbol, word in SYMBOLS.items():
+        if symbol in text:
+            text = text.replace(symbol, word)
+    return text
+
+
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_INDIAN_DIGIT = re.compile(r"[\u0966-\u0def]")
 # Digits of other scripts read as ASCII ones ("५०" is "50"), the way NFKC does full-width ones.
 _DIGITS = {
     code: str(unicodedata.digit(chr(code)))
@@ -133,17 +178,26 @@ def fold(text: str) -> str:
     Latin letters or digits. Idempotent: `fold(fold(x)) == fold(x)`."""
     if not text:
         return ""
-    for symbol, word in SYMBOLS.items():
-        text = text.replace(symbol, word)
-    text = _LOOSE_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if text.isascii():  # most text: no accents, marks or other scripts to look after
+        text = _DIGIT_GROUPS.sub("", _symbols_as_words(text).lower())
+        return " ".join(_NOT_ASCII_WORD.sub(" ", text).split())
+    text = _symbols_as_words(text)
+    kept = []
+    base = " "
+    for char in unicodedata.normalize("NFKD", text):  # accents off Latin letters, before NFKC
+        kind = _kind(char)
+        if kind != "m":
+            base = kind
+        elif base not in ("w", "j"):
+            continue
+        kept.append(char)
+    text = "".join(kept)
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    text = text.translate(_DIGITS)
-    for symbol, word in SYMBOLS.items():  # again: NFKC may have made one ("￥" → "¥")
-        text = text.replace(symbol, word)
+    if _INDIAN_DIGIT.search(text):
+        text = text.translate(_DIGITS)
+    text = _symbols_as_words(text)  # again: NFKC may have made one ("￥" → "¥")
     text = _DIGIT_GROUPS.sub("", text)
-    text = _NOT_WORD.sub(" ", text).replace("_", " ")
-    text = _SCRIPT_CHANGE.sub(" ", _LOOSE_MARKS.sub("", text))
-    return " ".join(text.split())
+    return _words(text).strip()
 
 
 def _stored(*parts: str) -> str:
