@@ -159,6 +159,15 @@ def _symbols_as_words(text: str) -> str:
 
 
 _NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_ANY_MARK = re.compile(
+    "[{}]".format(
+        "".join(
+            re.escape(chr(code))
+            for code in range(0x300, 0x20000)
+            if unicodedata.category(chr(code)).startswith("M")
+        )
+    )
+)
 _INDIAN_DIGIT = re.compile(r"[\u0966-\u0def]")
 # Digits of other scripts read as ASCII ones ("५०" is "50"), the way NFKC does full-width ones.
 _DIGITS = {
@@ -181,23 +190,28 @@ def fold(text: str) -> str:
     if text.isascii():  # most text: no accents, marks or other scripts to look after
         text = _DIGIT_GROUPS.sub("", _symbols_as_words(text).lower())
         return " ".join(_NOT_ASCII_WORD.sub(" ", text).split())
-    text = _symbols_as_words(text)
-    kept = []
-    base = " "
-    for char in unicodedata.normalize("NFKD", text):  # accents off Latin letters, before NFKC
-        kind = _kind(char)
-        if kind != "m":
-            base = kind
-        elif base not in ("w", "j"):
-            continue
-        kept.append(char)
-    text = "".join(kept)
+    text = unicodedata.normalize("NFKD", _symbols_as_words(text))
+    if _ANY_MARK.search(text):  # accents off Latin letters, before NFKC puts them back
+        kept = []
+        base = " "
+        for char in text:
+            kind = _kind(char)
+            if kind != "m":
+                base = kind
+            elif base not in ("w", "j"):
+                continue
+            kept.append(char)
+        text = "".join(kept)
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     if _INDIAN_DIGIT.search(text):
         text = text.translate(_DIGITS)
     text = _symbols_as_words(text)  # again: NFKC may have made one ("￥" → "¥")
     text = _DIGIT_GROUPS.sub("", text)
-    return _words(text).strip()
+    words = (
+        _NOT_ASCII_WORD.sub(" ", token) if token.isascii() else _words(token)
+        for token in text.split()
+    )
+    return " ".join(" ".join(words).split())
 
 
 def _stored(*parts: str) -> str:
