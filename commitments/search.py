@@ -1,35 +1,51 @@
 """Search, in one place: how text is folded, which words mean the same, what is searched, how
 results are ranked, and the stored columns that make it the same on SQLite and PostgreSQL.
 
-A commitment stores three folded texts (`fold()`): `search_title` (its titles),
-`search_summary` (its summary) and `search_text` (everything a reader may type a word of: the
-titles and summary again, the description, the source's wording of the target, the sector,
-the parties and the event). A query is split into words; a commitment matches when EVERY
-word (or one of its synonyms, or its singular) begins a word of its `search_text` (CJK words,
-written without spaces, match anywhere). Results are ranked by how many of the words are in
-the title, then in the summary, then by title.
+A commitment stores three folded texts (`fold()`): `search_title` (its titles, in every
+language), `search_summary` (its summaries) and `search_text` (everything a reader may type a
+word of: the titles and summaries again, the description, the source's wording of the target,
+the sector, the parties and the event, each in English, Japanese and Hindi). A query is split
+into words; a commitment matches when EVERY word (or one of its synonyms, or its singular)
+begins a word of its `search_text`. Japanese is written without spaces, so a word holding
+kana or kanji matches anywhere (and there is no stemming); Hindi separates its words with
+spaces, so its words match at their start like English ones. Results are ranked by how many
+of the words are in a title (of any language), then in a summary, then by English title.
 
 The stored texts are written only by `refresh()` / `refresh_all()`, called when a commitment
 is saved, when its parties change and when a sector, party or event is saved (signals at the
 end of this module), by the migration that added them, by `generate_sample_data`, and found
-in the fixture (loaded raw). Issue 15's translated titles: add the field names to
-`TITLE_FIELDS` (or `SUMMARY_FIELDS`), then run `refresh_all()` in the migration adding them.
+in the fixture (loaded raw). A new searched field (or a new language in
+`commitments.languages`): add it below, then run `refresh_all()` in a migration.
 """
 
 import re
 import unicodedata
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
-# The commitment's own text fields, by rank. Text of related rows is in `_related_texts()`.
-TITLE_FIELDS = ["title"]
-SUMMARY_FIELDS = ["summary"]
-OTHER_FIELDS = ["description", "target_wording"]
+from commitments.languages import OTHER_LANGUAGES
+
+
+def _in_every_language(*names: str) -> list[str]:
+    """``title`` → ``title``, ``title_ja``, ``title_hi`` (the columns of commitments.languages)."""
+    return [
+        f"{name}{suffix}" for name in names for suffix in ("", *(f"_{c}" for c in OTHER_LANGUAGES))
+    ]
+
+
+# The commitment's own text fields, by rank, and the related rows' names (`compute()`).
+TITLE_FIELDS = _in_every_language("title")
+SUMMARY_FIELDS = _in_every_language("summary")
+OTHER_FIELDS = _in_every_language("description", "target_wording")
+RELATED_FIELDS = _in_every_language("sector__name", "event__name")
+PARTY_FIELDS = _in_every_language("party__name", "party__short_name")
 
 # What the "nothing matches" message says was searched.
-SEARCHED_DESCRIPTION = (
+SEARCHED_DESCRIPTION = gettext_lazy(
     "titles, summaries, descriptions, target wording, sectors, parties and events"
 )
 
@@ -54,9 +70,9 @@ SYMBOLS = {
 # are tried singular: list a word once, in its shortest useful form. Keep it small and
 # specific to what readers of the tracker look for (the seed data: fixtures/).
 SYNONYMS = [
-    ["yen", "jpy"],
-    ["rupee", "inr"],
-    ["dollar", "usd"],
+    ["yen", "jpy", "येन"],
+    ["rupee", "inr", "ルピー", "रुपया", "रुपये"],
+    ["dollar", "usd", "ドル", "डॉलर"],
     ["moon", "lunar"],
     ["worker", "professional", "personnel", "labour", "labor", "talent"],
     ["student", "scholar"],
@@ -77,35 +93,125 @@ SYNONYMS = [
     ["prefecture", "province"],
 ]
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+# Scripts written without spaces between words (kana, kanji, half-width katakana): a query
+# word holding one of their letters matches anywhere, not only at the start of a word.
+_CJK = re.compile(r"[\u3005-\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+# The same letters after NFKC (which makes half-width katakana full-width).
+_JAPANESE = re.compile(r"[\u3005-\u3007\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[,\u00a0\u202f\u2009'’](?=\d{2,3}\b)")
-_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def _kind_of(char: str) -> str:
+    """How `fold()` treats a character: "m" a combining mark (Devanagari's vowel signs, virama
+    and anusvara, the kana voicing marks; an accent on a Latin letter), "j" a Japanese letter,
+    "l" a letter or digit below U+0530 (Latin, Greek, Cyrillic: their marks are accents),
+    "w" any other letter or digit (its marks carry meaning), " " anything else."""
+    if unicodedata.category(char).startswith("M"):
+        return "m"
+    if not char.isalnum():
+        return " "
+    if _JAPANESE.match(char):
+        return "j"
+    return "l" if ord(char) < 0x0530 else "w"
+
+
+_KINDS: dict[str, str] = {}
+
+
+def _kind(char: str) -> str:
+    kind = _KINDS.get(char)
+    if kind is None:
+        if len(_KINDS) > 20_000:  # any text may be folded: keep the memo bounded
+            _KINDS.clear()
+        kind = _KINDS[char] = _kind_of(char)
+    return kind
+
+
+def _words(text: str) -> str:
+    """`text` with punctuation and symbols as spaces, marks kept only on a letter of a script
+    that needs them (accents go from Latin letters, and a mark on nothing means nothing), and
+    a space where Japanese changes to another script ("isroとjaxa", "10兆"), so that "isro" and
+    "10" begin words there too. One pass, in Python: `re` knows no \\p{M}."""
+    out = []
+    base = " "  # the kind of the last letter kept, or " " after a space
+    for char in text:
+        kind = _kind(char)
+        if kind == "m":
+            if base in ("w", "j"):
+                out.append(char)
+        elif kind == " ":
+            if base != " ":
+                out.append(" ")
+            base = " "
+        else:
+            if base != " " and (base == "j") != (kind == "j"):
+                out.append(" ")
+            out.append(char)
+            base = kind
+    return "".join(out)
+
+
+def _symbols_as_words(text: str) -> str:
+    for symbol, word in SYMBOLS.items():
+        if symbol in text:
+            text = text.replace(symbol, word)
+    return text
+
+
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_ANY_MARK = re.compile(
+    "[{}]".format(
+        "".join(
+            re.escape(chr(code))
+            for code in range(0x300, 0x20000)
+            if unicodedata.category(chr(code)).startswith("M")
+        )
+    )
+)
+_INDIAN_DIGIT = re.compile(r"[\u0966-\u0def]")
+# Digits of other scripts read as ASCII ones ("५०" is "50"), the way NFKC does full-width ones.
+_DIGITS = {
+    code: str(unicodedata.digit(chr(code)))
+    for code in range(0x0966, 0x0DF0)
+    if unicodedata.category(chr(code)) == "Nd"
+}
 
 
 def fold(text: str) -> str:
-    """`text` as search compares it: compatibility forms unified (full-width letters, ligatures),
-    accents dropped from Latin, Greek and Cyrillic letters ("Tōkyō" → "tokyo"; other scripts
-    keep their marks, which carry meaning), case folded, currency symbols read as words,
-    digit groups joined ("50,000" → "50000"), punctuation to single spaces."""
+    """`text` as search compares it: compatibility forms unified by NFKC (full-width and
+    half-width letters, "ｊａｘａ" → "jaxa", "ｶﾀｶﾅ" → "カタカナ", ligatures), accents dropped
+    from Latin, Greek and Cyrillic letters ("Tōkyō" → "tokyo") while other scripts keep their
+    marks, which carry meaning (Devanagari vowel signs and virama, dakuten), case folded,
+    Indian digits read as ASCII, currency symbols read as words, digit groups joined
+    ("50,000" → "50000"), punctuation to single spaces, a space where Japanese changes to
+    Latin letters or digits. Idempotent: `fold(fold(x)) == fold(x)`."""
     if not text:
         return ""
-    for symbol, word in SYMBOLS.items():
-        text = text.replace(symbol, word)
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = []
-    base = ""
-    for char in decomposed:
-        if unicodedata.combining(char):
-            if base and ord(base) < 0x0530:
-                continue  # an accent on a Latin, Greek or Cyrillic letter
-        else:
-            base = char
-        kept.append(char)
-    text = unicodedata.normalize("NFKC", "".join(kept)).casefold()
-    for symbol, word in SYMBOLS.items():  # again: NFKC may have made one ("￥" → "¥")
-        text = text.replace(symbol, word)
+    if text.isascii():  # most text: no accents, marks or other scripts to look after
+        text = _DIGIT_GROUPS.sub("", _symbols_as_words(text).lower())
+        return " ".join(_NOT_ASCII_WORD.sub(" ", text).split())
+    text = unicodedata.normalize("NFKD", _symbols_as_words(text))
+    if _ANY_MARK.search(text):  # accents off Latin letters, before NFKC puts them back
+        kept = []
+        base = " "
+        for char in text:
+            kind = _kind(char)
+            if kind != "m":
+                base = kind
+            elif base not in ("w", "j"):
+                continue
+            kept.append(char)
+        text = "".join(kept)
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    if _INDIAN_DIGIT.search(text):
+        text = text.translate(_DIGITS)
+    text = _symbols_as_words(text)  # again: NFKC may have made one ("￥" → "¥")
     text = _DIGIT_GROUPS.sub("", text)
-    return " ".join(_NOT_WORD.sub(" ", text).replace("_", " ").split())
+    words = (
+        _NOT_ASCII_WORD.sub(" ", token) if token.isascii() else _words(token)
+        for token in text.split()
+    )
+    return " ".join(" ".join(words).split())
 
 
 def _stored(*parts: str) -> str:
@@ -192,9 +298,9 @@ SEARCH_FIELDS = ("search_title", "search_summary", "search_text")
 
 
 def _texts(row: dict, related: list[str]) -> dict[str, str]:
-    titles = [row[name] or "" for name in TITLE_FIELDS]
-    summaries = [row[name] or "" for name in SUMMARY_FIELDS]
-    others = [row[name] or "" for name in OTHER_FIELDS]
+    titles = [row.get(name) or "" for name in TITLE_FIELDS]
+    summaries = [row.get(name) or "" for name in SUMMARY_FIELDS]
+    others = [row.get(name) or "" for name in OTHER_FIELDS]
     return {
         "search_title": _stored(*titles),
         "search_summary": _stored(*summaries),
@@ -202,33 +308,37 @@ def _texts(row: dict, related: list[str]) -> dict[str, str]:
     }
 
 
+def _existing(model, paths: list[str]) -> list[str]:
+    """The `paths` (``title_ja``, ``sector__name_ja``) that `model` has: a migration older
+    than the translated columns gets a historical model without them."""
+    found = []
+    for path in paths:
+        current = model
+        try:
+            for name in path.split("__"):
+                field = current._meta.get_field(name)
+                current = field.related_model
+        except FieldDoesNotExist:
+            continue
+        found.append(path)
+    return found
+
+
 def compute(commitments) -> dict[int, dict[str, str]]:
     """{pk: {search field: text}} for a queryset of commitments, in two queries. Works with
     the historical models a migration gets from `apps.get_model()`."""
     model = commitments.model
-    rows = list(
-        commitments.values(
-            "pk",
-            *TITLE_FIELDS,
-            *SUMMARY_FIELDS,
-            *OTHER_FIELDS,
-            "sector__name",
-            "event__name",
-        )
-    )
+    own = _existing(model, [*TITLE_FIELDS, *SUMMARY_FIELDS, *OTHER_FIELDS, *RELATED_FIELDS])
+    rows = list(commitments.values("pk", *own))
     through = model._meta.get_field("commitment_parties").related_model
     related: dict[int, list[str]] = {
-        row["pk"]: [
-            row["sector__name"] or "",
-            row["event__name"] or "",
-        ]
-        for row in rows
+        row["pk"]: [row.get(name) or "" for name in RELATED_FIELDS] for row in rows
     }
     links = through.objects.filter(commitment__in=[row["pk"] for row in rows]).values_list(
-        "commitment_id", "party__name", "party__short_name", "contribution"
+        "commitment_id", *_existing(through, PARTY_FIELDS), "contribution"
     )
-    for commitment_id, name, short_name, contribution in links:
-        related[commitment_id] += [name or "", short_name or "", contribution or ""]
+    for commitment_id, *names in links:
+        related[commitment_id] += [name or "" for name in names]
     return {row["pk"]: _texts(row, related[row["pk"]]) for row in rows}
 
 

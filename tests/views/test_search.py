@@ -285,7 +285,7 @@ def test_nothing_found_says_what_was_searched_and_offers_ways_out(client):
     page = response.content.decode()
     assert "0 commitments match <q>moon investment</q>" in page
     assert "No commitment matches every word of <q>moon investment</q> with these filters." in page
-    assert search.SEARCHED_DESCRIPTION in page
+    assert str(search.SEARCHED_DESCRIPTION) in page
     assert "<strong>moon</strong> (or lunar)" in page
     assert "<strong>investment</strong>" in page
     assert "Filters in use: Status: Announced; Sector: Space." in page

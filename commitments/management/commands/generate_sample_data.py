@@ -13,6 +13,10 @@ commitments' stored standing is computed at the end by `standing.refresh_all()` 
 generation; each update's stored citation text just before, by `citations.refresh_all()`,
 and each commitment's search texts by `search.refresh_all()`.
 
+Sectors, parties and events have Japanese and Hindi names; a share of the commitments has
+Japanese and Hindi texts (`translate()`, by position), so that benchmarks and the sample
+portfolio exercise translated pages, their fallbacks and search in each language.
+
 The commitment `COMMITMENT_WITH_20_UPDATES` always exists with exactly 20 published updates:
 the benchmark's detail page.
 """
@@ -35,6 +39,7 @@ from django.utils.text import slugify
 from commitments import citations as cited_sources
 from commitments import numbers, search, standing
 from commitments.cache import bump_public_generation
+from commitments.languages import TranslationOrigin
 from commitments.models import (
     ANALYST_GROUP,
     EDITOR_GROUP,
@@ -57,6 +62,8 @@ from commitments.models import (
     end_of_period,
 )
 from commitments.roles import role_group
+
+REVIEWED, UNREVIEWED = TranslationOrigin.REVIEWED, TranslationOrigin.UNREVIEWED
 
 COMMITMENT_WITH_20_UPDATES = "twelve-joint-satellite-launches-by-2030"
 UPDATES_OF_THE_20_UPDATE_COMMITMENT = 20
@@ -255,6 +262,111 @@ PARTIES = [
         ]
     ],
 ]
+# Japanese and Hindi names of the reference data (name → (ja, hi)); short names → (ja, hi).
+SECTOR_NAMES = {
+    "Space": ("宇宙", "अंतरिक्ष"),
+    "Investment": ("投資", "निवेश"),
+    "People & skills": ("人材・技能", "लोग और कौशल"),
+    "Defence & security": ("防衛・安全保障", "रक्षा और सुरक्षा"),
+    "Energy": ("エネルギー", "ऊर्जा"),
+    "Health": ("保健・医療", "स्वास्थ्य"),
+    "Digital": ("デジタル", "डिजिटल"),
+    "Infrastructure": ("インフラ", "बुनियादी ढांचा"),
+}
+PARTY_NAMES = {
+    "India": ("インド", "भारत"),
+    "Japan": ("日本", "जापान"),
+    "Australia": ("オーストラリア", "ऑस्ट्रेलिया"),
+    "United States": ("アメリカ合衆国", "संयुक्त राज्य अमेरिका"),
+    "Singapore": ("シンガポール", "सिंगापुर"),
+    "Indonesia": ("インドネシア", "इंडोनेशिया"),
+    "France": ("フランス", "फ़्रांस"),
+    "Germany": ("ドイツ", "जर्मनी"),
+    "Ministry of External Affairs": ("インド外務省", "विदेश मंत्रालय"),
+    "Ministry of Electronics and Information Technology": (
+        "インド電子・情報技術省",
+        "इलेक्ट्रॉनिकी और सूचना प्रौद्योगिकी मंत्रालय",
+    ),
+    "Ministry of Skill Development and Entrepreneurship": (
+        "インド技能開発・起業省",
+        "कौशल विकास और उद्यमशीलता मंत्रालय",
+    ),
+    "Ministry of New and Renewable Energy": (
+        "インド新・再生可能エネルギー省",
+        "नवीन और नवीकरणीय ऊर्जा मंत्रालय",
+    ),
+    "Ministry of Foreign Affairs of Japan": ("外務省", "जापान का विदेश मंत्रालय"),
+    "Ministry of Economy, Trade and Industry": (
+        "経済産業省",
+        "जापान का अर्थव्यवस्था, व्यापार और उद्योग मंत्रालय",
+    ),
+    "Ministry of Health, Labour and Welfare": (
+        "厚生労働省",
+        "जापान का स्वास्थ्य, श्रम और कल्याण मंत्रालय",
+    ),
+    "Ministry of Land, Infrastructure, Transport and Tourism": (
+        "国土交通省",
+        "जापान का भूमि, अवसंरचना, परिवहन और पर्यटन मंत्रालय",
+    ),
+    "Indian Space Research Organisation": ("インド宇宙研究機関", "भारतीय अंतरिक्ष अनुसंधान संगठन"),
+    "Defence Research and Development Organisation": (
+        "インド国防研究開発機構",
+        "रक्षा अनुसंधान एवं विकास संगठन",
+    ),
+    "National Skill Development Corporation": ("インド国家技能開発公社", "राष्ट्रीय कौशल विकास निगम"),
+    "Indian Council of Medical Research": ("インド医学研究評議会", "भारतीय आयुर्विज्ञान अनुसंधान परिषद"),
+    "Invest India": ("インベスト・インディア", "इन्वेस्ट इंडिया"),
+    "Japan Aerospace Exploration Agency": (
+        "宇宙航空研究開発機構",
+        "जापान एयरोस्पेस एक्सप्लोरेशन एजेंसी",
+    ),
+    "Japan International Cooperation Agency": ("国際協力機構", "जापान अंतर्राष्ट्रीय सहयोग एजेंसी"),
+    "Japan External Trade Organization": ("日本貿易振興機構", "जापान विदेश व्यापार संगठन"),
+    "New Energy and Industrial Technology Development Organization": (
+        "新エネルギー・産業技術総合開発機構",
+        "नवीन ऊर्जा और औद्योगिक प्रौद्योगिकी विकास संगठन",
+    ),
+    "Acquisition, Technology and Logistics Agency": (
+        "防衛装備庁",
+        "अधिग्रहण, प्रौद्योगिकी और लॉजिस्टिक्स एजेंसी",
+    ),
+    "Gujarat": ("グジャラート州", "गुजरात"),
+    "Maharashtra": ("マハーラーシュトラ州", "महाराष्ट्र"),
+    "Uttar Pradesh": ("ウッタル・プラデーシュ州", "उत्तर प्रदेश"),
+    "Tamil Nadu": ("タミル・ナードゥ州", "तमिलनाडु"),
+    "Karnataka": ("カルナータカ州", "कर्नाटक"),
+    "Andhra Pradesh": ("アーンドラ・プラデーシュ州", "आंध्र प्रदेश"),
+    "Telangana": ("テランガーナ州", "तेलंगाना"),
+    "Kerala": ("ケーララ州", "केरल"),
+    "Shizuoka": ("静岡県", "शिज़ुओका"),
+    "Wakayama": ("和歌山県", "वाकायामा"),
+    "Yamanashi": ("山梨県", "यामानाशी"),
+    "Osaka": ("大阪府", "ओसाका"),
+    "Aichi": ("愛知県", "आइची"),
+    "Fukuoka": ("福岡県", "फ़ुकुओका"),
+    "Hyogo": ("兵庫県", "ह्योगो"),
+    "Kanagawa": ("神奈川県", "कानागावा"),
+}
+SHORT_NAMES = {
+    "US": ("米国", "अमेरिका"),
+    "MEA": ("MEA", "एमईए"),
+    "MeitY": ("MeitY", "मेइटी"),
+    "MSDE": ("MSDE", "एमएसडीई"),
+    "MNRE": ("MNRE", "एमएनआरई"),
+    "MOFA": ("MOFA", "एमओएफए"),
+    "METI": ("METI", "मेटी"),
+    "MHLW": ("MHLW", "एमएचएलडब्ल्यू"),
+    "MLIT": ("MLIT", "एमएलआईटी"),
+    "ISRO": ("ISRO", "इसरो"),
+    "DRDO": ("DRDO", "डीआरडीओ"),
+    "NSDC": ("NSDC", "एनएसडीसी"),
+    "ICMR": ("ICMR", "आईसीएमआर"),
+    "JAXA": ("JAXA", "जाक्सा"),
+    "JICA": ("JICA", "जाइका"),
+    "JETRO": ("JETRO", "जेट्रो"),
+    "NEDO": ("NEDO", "नेडो"),
+    "ATLA": ("ATLA", "एटीएलए"),
+}
 # Leads and counterparts are picked at the same level: country with country, state with
 # prefecture, and so on.
 PARTY_LEVELS = {COUNTRY: "country", GOVERNMENT: "government", AGENCY: "agency"}
@@ -288,6 +400,25 @@ EVENTS = [
     ),
 ]
 NO_EVENT_WEIGHT = 15
+# slug → ((name, location) in Japanese, in Hindi)
+EVENT_NAMES = {
+    "india-japan-annual-summit-2025": (
+        ("第15回日印年次首脳会談", "日本・東京"),
+        ("15वां भारत–जापान वार्षिक शिखर सम्मेलन", "टोक्यो, जापान"),
+    ),
+    "india-japan-2-plus-2-2025": (
+        ("日印外務・防衛閣僚会合（2+2）", "インド・ニューデリー"),
+        ("भारत–जापान 2+2 मंत्रिस्तरीय वार्ता", "नई दिल्ली, भारत"),
+    ),
+    "japan-india-business-leaders-forum-2026": (
+        ("日印ビジネスリーダーズ・フォーラム", "日本・大阪"),
+        ("जापान–भारत बिज़नेस लीडर्स फ़ोरम", "ओसाका, जापान"),
+    ),
+}
+SAMPLE_NOTE_JA = "*`generate_sample_data` が作成した合成サンプルデータであり、実在の公約ではない。*"
+SAMPLE_NOTE_HI = (
+    "*`generate_sample_data` द्वारा बनाया गया कृत्रिम नमूना डेटा: यह कोई वास्तविक प्रतिबद्धता नहीं है।*"
+)
 
 NEWS_OUTLETS = [
     "Tokyo Economic Daily",
@@ -457,7 +588,15 @@ class SamplePortfolio:
 
     def create_sectors_parties_and_events(self):
         self.sectors = Sector.objects.bulk_create(
-            Sector(name=plan.name, slug=slugify(plan.name), position=(i + 1) * 10)
+            Sector(
+                name=plan.name,
+                slug=slugify(plan.name),
+                position=(i + 1) * 10,
+                name_ja=SECTOR_NAMES[plan.name][0],
+                name_hi=SECTOR_NAMES[plan.name][1],
+                translation_ja=REVIEWED,
+                translation_hi=REVIEWED,
+            )
             for i, plan in enumerate(SECTORS)
         )
         self.parties = Party.objects.bulk_create(
@@ -467,6 +606,12 @@ class SamplePortfolio:
                 slug=slugify(short_name if kind == AGENCY and short_name else name),
                 kind=kind,
                 country=country,
+                name_ja=PARTY_NAMES[name][0],
+                name_hi=PARTY_NAMES[name][1],
+                short_name_ja=SHORT_NAMES[short_name][0] if short_name else "",
+                short_name_hi=SHORT_NAMES[short_name][1] if short_name else "",
+                translation_ja=REVIEWED,
+                translation_hi=REVIEWED,
             )
             for name, short_name, kind, country in PARTIES
         )
@@ -483,6 +628,14 @@ class SamplePortfolio:
                 starts_on=starts_on,
                 ends_on=ends_on,
                 description="Synthetic sample event.",
+                name_ja=EVENT_NAMES[slug][0][0],
+                location_ja=EVENT_NAMES[slug][0][1],
+                description_ja="合成サンプルのイベント。",
+                name_hi=EVENT_NAMES[slug][1][0],
+                location_hi=EVENT_NAMES[slug][1][1],
+                description_hi="कृत्रिम नमूना कार्यक्रम।",
+                translation_ja=REVIEWED,
+                translation_hi=REVIEWED,
             )
             for name, slug, location, starts_on, ends_on, _ in EVENTS
         )
@@ -735,6 +888,8 @@ class SamplePortfolio:
             others[index].updates += 1
 
     def save_commitments(self, plans: list[CommitmentPlan]):
+        for index, plan in enumerate(plans):
+            translate(plan, index)
         # Parents first: a part needs its parent's primary key.
         top_level = [plan.commitment for plan in plans if plan.parent_index is None]
         Commitment.objects.bulk_create(top_level, batch_size=BATCH_SIZE)
@@ -948,6 +1103,28 @@ class SamplePortfolio:
             ]
         Citation.objects.bulk_create(citations, batch_size=BATCH_SIZE)
         return len(citations)
+
+
+def translate(plan: CommitmentPlan, index: int):
+    """Japanese and Hindi texts for a share of the commitments, by position (no draw from the
+    generator, so the rest of the data stays what it was): three in four have Japanese, one in
+    two Hindi, some reviewed and some not, and the source's wording of a target is left in
+    English, so that translated pages, their fallbacks and their markers all get exercised."""
+    commitment = plan.commitment
+    sector_ja, sector_hi = SECTOR_NAMES[SECTORS[plan.sector_index].name]
+    names = [party for party, _ in plan.parties[:2]]
+    if index % 4 != 3:
+        pair = "・".join(party.short_name_ja or party.name_ja for party in names)
+        commitment.title_ja = f"{sector_ja}分野の協力（{pair}）"
+        commitment.summary_ja = f"{pair}は{sector_ja}分野で協力することを約束した。"
+        commitment.description_ja = f"{commitment.summary_ja}\n\n{SAMPLE_NOTE_JA}"
+        commitment.translation_ja = REVIEWED if index % 8 < 4 else UNREVIEWED
+    if index % 2 == 0:
+        pair = " और ".join(party.short_name_hi or party.name_hi for party in names)
+        commitment.title_hi = f"{sector_hi} में सहयोग ({pair})"
+        commitment.summary_hi = f"{pair} ने {sector_hi} में सहयोग की प्रतिबद्धता जताई।"
+        commitment.description_hi = f"{commitment.summary_hi}\n\n{SAMPLE_NOTE_HI}"
+        commitment.translation_hi = REVIEWED if index % 6 < 4 else UNREVIEWED
 
 
 # Source titles repeat (a few templates, topics and months): slugify each only once.

@@ -62,3 +62,7 @@ class Command(BaseCommand):
             "Public site: http://127.0.0.1:8000/  ·  sign in: http://127.0.0.1:8000/accounts/login/"
             "  ·  admin: http://127.0.0.1:8000/admin/"
         )
+        self.stdout.write(
+            "In Japanese: http://127.0.0.1:8000/ja/  ·  in Hindi: http://127.0.0.1:8000/hi/"
+            "  (the India–Japan data is translated into both)"
+        )
