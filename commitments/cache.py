@@ -270,7 +270,8 @@ def _page_key(request) -> tuple[str | None, bool]:
     variant = chosen if chosen in SYSTEMS else settings.NUMBER_SYSTEM
     # The language is in the address (/ja/, /hi/); named too, so no answer can cross over.
     language = translation.get_language()
-    return f"public:page:{language}:{variant}:{hashlib.sha256(address.encode()).hexdigest()}", storable
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"public:page:{language}:{variant}:{digest}", storable
 
 
 class LocalCopies:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from commitments.languages import short_code
 from commitments.numbers import SYSTEMS
@@ -15,12 +16,17 @@ NUMBER_SYSTEM_COOKIE = "numbers"
 def site(request):
     chosen = request.COOKIES.get(NUMBER_SYSTEM_COOKIE)
     return {
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": site_name(),
         "SITE_URL": settings.SITE_URL,
         "number_system": chosen if chosen in SYSTEMS else settings.NUMBER_SYSTEM,
         "number_systems": SYSTEMS,
         "languages": PageLanguages(request),
     }
+
+
+def site_name() -> str:
+    """The site's name in the active language (the default name is in the catalogues)."""
+    return gettext(settings.SITE_NAME)
 
 
 def html_lang(code: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -345,7 +346,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-SITE_NAME = env_str("SITE_NAME", "Commitment tracker")
+# The default name is said in the reader's language (commitments.context_processors.site_name);
+# a name set here is the operator's own and shown as it is.
+SITE_NAME = env_str("SITE_NAME", gettext_noop("Commitment tracker"))
 
 # The shared cache: Redis when REDIS_URL is set (several app servers share it; Django's backend,
 # reusing its client), local memory otherwise. Anonymous public pages are kept
