@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from commitments.context_processors import NUMBER_SYSTEM_COOKIE
@@ -218,10 +219,11 @@ def _cache_is_shared() -> bool:
 def cached_public_data(name: str, build, timeout: int = 24 * 3600):
     """A value computed from public data alone (the same for every reader), kept until the
     public generation moves. For the few figures that read every published update. Computed
-    every time without a shared cache, or while it fails."""
+    every time without a shared cache, or while it fails. Kept per language: a value may hold
+    text rendered in the reader's language (status names, dates, a chart's labels)."""
     if not _cache_is_shared() or not _cache_ready():
         return build()
-    key = f"public:data:{name}"
+    key = f"public:data:{translation.get_language()}:{name}"
     try:
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY) or public_generation()
@@ -266,7 +268,10 @@ def _page_key(request) -> tuple[str | None, bool]:
         address += "?" + urlencode(known, doseq=True)
     chosen = request.COOKIES.get(NUMBER_SYSTEM_COOKIE)
     variant = chosen if chosen in SYSTEMS else settings.NUMBER_SYSTEM
-    return f"public:page:{variant}:{hashlib.sha256(address.encode()).hexdigest()}", storable
+    # The language is in the address (/ja/, /hi/); named too, so no answer can cross over.
+    language = translation.get_language()
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"public:page:{language}:{variant}:{digest}", storable
 
 
 class LocalCopies:

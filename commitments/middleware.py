@@ -5,8 +5,10 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import HttpResponseBadRequest, JsonResponse
-from django.urls import reverse
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 NUL = "\x00"
 NUL_MESSAGE = "bad request: NUL byte"
@@ -75,3 +77,69 @@ def axes_username(request, credentials=None):
         return username
     user_model = get_user_model()
     return username[: user_model._meta.get_field(user_model.USERNAME_FIELD).max_length]
+
+
+# Addresses that never follow the reader's language choice: machine-read answers, embeds and
+# downloads keep the address they were asked by (the API, feeds, the badge, exports, robots).
+_LANGUAGE_FREE_NAMESPACES = frozenset({"api", "admin"})
+_LANGUAGE_FREE_NAMES = frozenset(
+    {
+        "commitments:robots",
+        "commitments:feed",
+        "commitments:commitment-feed",
+        "commitments:badge",
+        "commitments:updates-csv",
+        "commitments:cite-bib",
+        "commitments:cite-ris",
+        "commitments:number-system",
+    }
+)
+
+
+class LanguageMiddleware:
+    """After Django's LocaleMiddleware. An address without a language prefix is English, also
+    outside the reader's pages (the admin stays English whatever the browser asks). And a
+    reader who chose Japanese or Hindi with the switcher (the language cookie) and follows an
+    English link to a reader page is sent on to the same page in their language. Without that
+    cookie, English addresses answer as they always did."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not translation.get_language_from_path(request.path_info):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            redirect = self._to_chosen_language(request)
+            if redirect is not None:
+                return redirect
+        return self.get_response(request)
+
+    @staticmethod
+    def _to_chosen_language(request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if (
+            request.method not in ("GET", "HEAD")
+            or chosen == settings.LANGUAGE_CODE
+            or chosen not in dict(settings.LANGUAGES)
+            or "_export" in request.GET
+            or request.GET.get("format", "html") not in ("", "html")
+        ):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.namespaces and match.namespaces[0] in _LANGUAGE_FREE_NAMESPACES:
+            return None
+        if match.view_name in _LANGUAGE_FREE_NAMES:
+            return None
+        here = request.get_full_path()
+        there = translate_url(here, chosen)
+        if there == here:  # not a page in every language (/healthz, /language/…)
+            return None
+        response = HttpResponseRedirect(there)
+        # Only this answer depends on the cookie: no cache may keep it for anyone else.
+        patch_vary_headers(response, ("Cookie",))
+        patch_cache_control(response, private=True)
+        return response

@@ -15,9 +15,14 @@ larger than it is"; see docs/languages-numbers.md.
 
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy
+
 INDIAN = "indian"
 INTERNATIONAL = "international"
-SYSTEMS = {INDIAN: "Indian (lakh, crore)", INTERNATIONAL: "International (million, billion)"}
+SYSTEMS = {
+    INDIAN: gettext_lazy("Indian (lakh, crore)"),
+    INTERNATIONAL: gettext_lazy("International (million, billion)"),
+}
 
 CURRENCY_SYMBOLS = {"INR": "₹", "JPY": "¥", "USD": "$"}
 MONEY_UNITS = set(CURRENCY_SYMBOLS)

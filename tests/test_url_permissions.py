@@ -142,6 +142,8 @@ TABLE = {
         {"comment": "Needs a better source."},
     ),
     "healthz": ("/healthz", PUBLIC_GET, NOT_ALLOWED, {}),
+    # The language switcher: remembers the choice, then on to the page (GET only, a link).
+    "language": ("/language/ja/?next=/ja/", each(302, 302, 302, 302, 302), NOT_ALLOWED, {}),
     "login": ("/accounts/login/", PUBLIC_GET, PUBLIC_GET, {}),
     "logout": ("/accounts/logout/", NOT_ALLOWED, each(302, 302, 302, 302, 302), {}),
     "password_change": (
@@ -178,6 +180,10 @@ TABLE = {
     # The admin's own pages are covered model by model in tests/admin/.
     "admin": ("/admin/", each(302, 302, 302, 200, 200), None, {}),
 }
+
+
+# Addresses outside the language prefixes (tracker/urls.py): the same in every language.
+UNPREFIXED = {"healthz", "language", "admin"}
 
 
 def url_pattern_names(resolver=None, namespace=""):
@@ -251,3 +257,42 @@ def test_post_by_role(client, world, name, role):
     if people[role]:
         client.force_login(people[role])
     assert client.post(url.format(**ids), data).status_code == expected[role]
+
+
+def prefixed(url: str, language: str) -> str:
+    return f"/{language}{url}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(set(TABLE) - UNPREFIXED))
+def test_get_by_role_in_japanese(client, world, name, role):
+    """The same permissions under /ja/ as at the English address."""
+    people, ids = world
+    url, expected, _, _ = TABLE[name]
+    if people[role]:
+        client.force_login(people[role])
+    assert client.get(prefixed(url.format(**ids), "ja")).status_code == expected[role]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "analyst_a"])
+@pytest.mark.parametrize("name", sorted(name for name in set(TABLE) - UNPREFIXED if TABLE[name][2]))
+def test_post_by_role_in_hindi(client, world, name, role):
+    people, ids = world
+    url, _, expected, data = TABLE[name]
+    if people[role]:
+        client.force_login(people[role])
+    assert client.post(prefixed(url.format(**ids), "hi"), data).status_code == expected[role]
+
+
+@pytest.mark.parametrize("name", sorted(set(TABLE) - UNPREFIXED))
+def test_anonymous_get_in_hindi(client, world, name):
+    _, ids = world
+    url, expected, _, _ = TABLE[name]
+    assert client.get(prefixed(url.format(**ids), "hi")).status_code == expected["anonymous"]
+
+
+@pytest.mark.parametrize("name", sorted(UNPREFIXED - {"admin"}))
+def test_unprefixed_addresses_have_no_language_version(client, world, name):
+    _, ids = world
+    url = TABLE[name][0].format(**ids).split("?")[0]
+    assert client.get(prefixed(url, "ja")).status_code == 404

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -94,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language from its address prefix (/ja/, /hi/; none is English).
     "django.middleware.locale.LocaleMiddleware",
+    # English without a prefix (the admin too); a reader who chose ja or hi with the
+    # switcher is sent from an English page to the same page in their language.
+    "commitments.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags on every page and API response, so clients can revalidate cheaply.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -309,6 +313,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("ja", "日本語"), ("hi", "हिन्दी")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The reader's choice of language (commitments/views/language.py), kept a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -338,7 +346,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-SITE_NAME = env_str("SITE_NAME", "Commitment tracker")
+# The default name is said in the reader's language (commitments.context_processors.site_name);
+# a name set here is the operator's own and shown as it is.
+SITE_NAME = env_str("SITE_NAME", gettext_noop("Commitment tracker"))
 
 # The shared cache: Redis when REDIS_URL is set (several app servers share it; Django's backend,
 # reusing its client), local memory otherwise. Anonymous public pages are kept

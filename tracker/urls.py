@@ -2,12 +2,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from commitments.views import accounts
+from commitments.views import accounts, language
 from commitments.views.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # The language switcher: remembers the choice, then on to the page in that language.
+    path("language/<str:code>/", language.choose_language, name="language"),
 ]
 # Every reader-facing address in three languages: English at today's address, Japanese and
 # Hindi under /ja/ and /hi/ (LocaleMiddleware reads the prefix).

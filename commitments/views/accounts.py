@@ -13,6 +13,7 @@ from django.shortcuts import render, resolve_url
 from django.utils import timezone
 
 from commitments import throttle
+from commitments.context_processors import site_name
 from commitments.models import ANALYST_GROUP, EDITOR_GROUP
 
 logger = logging.getLogger("commitments.security")
@@ -118,7 +119,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             request=self.request,
             html_email_template_name=self.html_email_template_name,
             extra_email_context={
-                "site_name": settings.SITE_NAME,
+                "site_name": site_name(),
                 **(self.extra_email_context or {}),
             },
         )

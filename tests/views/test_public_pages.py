@@ -2,9 +2,11 @@
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from commitments.models import Commitment
@@ -169,9 +171,13 @@ def test_unknown_slugs_get_the_site_404(client, db, url):
 def test_static_assets_are_served_by_the_project(client, db):
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
-    page = client.get("/about/").content.decode()
-    assert "http://" not in page.split("<body")[0]
-    assert "https://" not in page.split("<body")[0]
+    head = client.get("/about/").content.decode().split("<body")[0]
+    # Stylesheets and scripts from the project; the only absolute addresses in the head are
+    # the page's own, in each language (hreflang alternates, from SITE_URL).
+    for address in re.findall(r'(?:src|href)="((?:https?:)?//[^"]*)"', head):
+        assert address.startswith(settings.SITE_URL + "/"), address
+    asset = r'<(?:script|link rel="stylesheet")[^>]+(?:src|href)="(?:https?:)?//'
+    assert not re.search(asset, head)
 
 
 @pytest.mark.django_db
