@@ -59,6 +59,8 @@ class Change:
     label: str
     before: str = ""
     after: str = ""
+    # The language of before/after when they are the record's own English wording.
+    language: str = ""
 
 
 @dataclass
@@ -132,7 +134,7 @@ def build_change_log(commitment, page=1) -> ChangeLog:
 
     title = base[PUBLIC_FIELDS.index("title")] if base else commitment.title
     first = Entry(
-        start, "published", gettext("First published"), [Change(gettext("Titled"), "", title)]
+        start, "published", gettext("First published"), [Change(gettext("Titled"), "", title, "en")]
     )
     entries: list[Entry] = []
     previous = base
@@ -261,7 +263,9 @@ def _describe(name, before, after, sector_names) -> Change:
     from commitments.models import Commitment
 
     if name == "sector_id":
-        return Change(gettext("Sector"), sector_names.get(before, ""), sector_names.get(after, ""))
+        return Change(
+            gettext("Sector"), sector_names.get(before, ""), sector_names.get(after, ""), "en"
+        )
     if name in ("event_id", "parent_id"):
         label = gettext("Event") if name == "event_id" else gettext("Part of")
         return Change(label, "", gettext("changed"))
@@ -273,7 +277,8 @@ def _describe(name, before, after, sector_names) -> Change:
     if name in ("deadline_precision", "target_unit"):
         choices = dict(Commitment._meta.get_field(name).choices)
         return Change(label, _text(choices.get(before, before)), _text(choices.get(after, after)))
-    return Change(label, _text(before), _text(after))
+    wording = name in ("title", "summary", "target_wording", "target_unit_label")
+    return Change(label, _text(before), _text(after), "en" if wording else "")
 
 
 def _text(value) -> str:

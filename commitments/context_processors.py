@@ -4,8 +4,8 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.http import urlencode
-from django.utils.translation import gettext
 
+from commitments import languages
 from commitments.languages import short_code
 from commitments.numbers import SYSTEMS
 from commitments.sharing import absolute
@@ -24,9 +24,7 @@ def site(request):
     }
 
 
-def site_name() -> str:
-    """The site's name in the active language (the default name is in the catalogues)."""
-    return gettext(settings.SITE_NAME)
+site_name = languages.site_name
 
 
 def html_lang(code: str) -> str:

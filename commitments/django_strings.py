@@ -24,6 +24,9 @@ MONTHS = [
     gettext_noop("December"),
 ]
 
+# The empty choice of a required select (Django 6.1).
+CHOICES = [gettext_noop("- Select an option -")]
+
 FORM_ERRORS = [
     gettext_noop("This field is required."),
     gettext_noop("Enter a valid date."),

@@ -1,6 +1,5 @@
 """Atom feeds of published updates: the whole tracker, or one commitment."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localdate
 from django.utils.translation import gettext
 
-from commitments.languages import translated
+from commitments.languages import site_name, translated
 from commitments.markdown import render_markdown
 from commitments.models import Commitment, StatusUpdate
 from commitments.templatetags.tracker import source_citation
@@ -29,7 +28,7 @@ class UpdatesFeed(Feed):
         return response
 
     def title(self):
-        return gettext("%(site)s: published updates") % {"site": settings.SITE_NAME}
+        return gettext("%(site)s: published updates") % {"site": site_name()}
 
     def link(self):
         return reverse("commitments:dashboard")
@@ -109,7 +108,7 @@ class CommitmentFeed(UpdatesFeed):
 
     def title(self, obj):
         return gettext("%(site)s: %(title)s") % {
-            "site": settings.SITE_NAME,
+            "site": site_name(),
             "title": translated(obj, "title"),
         }
 

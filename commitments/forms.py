@@ -13,9 +13,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from commitments.languages import OTHER_LANGUAGES, TranslationOrigin
+from commitments.languages import OTHER_LANGUAGES, TranslationOrigin, short_code, translated
 from commitments.models import Source, StatusUpdate
-from commitments.numbers import INTERNATIONAL, format_quantity, plain_digits
+from commitments.numbers import INTERNATIONAL, format_amount, plain_digits
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Someone else saved a change to this %(name)s after you opened it. Their version is shown "
@@ -237,6 +237,8 @@ class StatusUpdateForm(VersionCheckedForm):
         labels = {
             # The others are the model's own labels (commitments/models.py).
             "as_of": gettext_lazy("As of"),
+            "status": gettext_lazy("Status"),
+            "summary": gettext_lazy("Summary"),
             "body": gettext_lazy("Details (Markdown)"),
             "summary_ja": gettext_lazy("Summary in Japanese"),
             "body_ja": gettext_lazy("Details in Japanese (Markdown)"),
@@ -260,16 +262,17 @@ class StatusUpdateForm(VersionCheckedForm):
             # Its target was cleared after this figure was written: the figure goes with it.
             self.instance.progress_value = None
         else:
-            target = format_quantity(
+            target = format_amount(
                 commitment.target_value,
                 commitment.target_unit,
+                short_code(),
                 INTERNATIONAL,
                 commitment.target_unit_label,
             )
             # Built escaped: editors type the unit name (and templates escape help texts too).
             self.fields["progress_value"].help_text = format_html(
                 _("Cumulative, in {unit} (target: {target}). Digits only, e.g. 42000."),
-                unit=commitment.unit_label,
+                unit=commitment.unit_name,
                 target=target,
             )
         for code in OTHER_LANGUAGES:
@@ -347,6 +350,11 @@ class NewSourceForm(forms.ModelForm):
         model = Source
         fields = ["title", "url", "publisher", "published_on", "archive_url", "kind"]
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {
+            "title": gettext_lazy("Title"),
+            "publisher": gettext_lazy("Publisher"),
+            "kind": gettext_lazy("Kind"),
+        }
 
     # What makes a new-source block "filled in": its kind alone (a select that always has a
     # value) does not, so a block left empty is skipped, not checked.
@@ -416,6 +424,13 @@ EARLIEST_DAY = datetime.date(1900, 1, 1)
 LATEST_DAY = datetime.date(2999, 12, 31)
 
 
+class TranslatedChoiceField(forms.ModelChoiceField):
+    """A choice of sector, party or event, each named in the reader's language."""
+
+    def label_from_instance(self, obj):
+        return str(translated(obj, "name"))
+
+
 class ReportForm(forms.Form):
     """The period and scope of a progress report (`from`, `to`, `sector`, `party`)."""
 
@@ -442,22 +457,25 @@ class ReportForm(forms.Form):
         self.fields["to"] = forms.DateField(
             label=_("To"), widget=date, required=False, validators=bounds
         )
-        self.fields["sector"] = forms.ModelChoiceField(
+        self.fields["sector"] = TranslatedChoiceField(
             Sector.objects.order_by("position", "name"),
+            label=_("Sector"),
             to_field_name="slug",
             required=False,
             empty_label=_("All sectors"),
         )
-        self.fields["party"] = forms.ModelChoiceField(
+        self.fields["party"] = TranslatedChoiceField(
             Party.objects.public().order_by("name"),
+            label=_("Party"),
             to_field_name="slug",
             required=False,
             empty_label=_("All parties"),
         )
-        self.fields["event"] = forms.ModelChoiceField(
+        self.fields["event"] = TranslatedChoiceField(
             Event.objects.filter(commitments__latest_update__isnull=False)
             .distinct()
             .order_by("-starts_on", "name"),
+            label=_("Event"),
             to_field_name="slug",
             required=False,
             empty_label=_("All events"),

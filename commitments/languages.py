@@ -13,6 +13,7 @@ In short, ``commitment.title`` always means the English text here; every surface
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -94,3 +95,20 @@ def translated(obj, field: str, language: str | None = None) -> Text:
         return Text(value, code, False, getattr(obj, f"translation_{code}", "") or "")
     # Nothing to translate is not "untranslated".
     return Text(english, DEFAULT, bool(english.strip()))
+
+
+def site_name() -> str:
+    """The site's name in the active language (the default name is in the catalogues; a
+    SITE_NAME the operator sets is shown as written)."""
+    return translation.gettext(settings.SITE_NAME)
+
+
+def country_name(country) -> str:
+    """A country's name in the reader's language: django-countries' catalogues, and CLDR's
+    names (Babel) where those have none (django-countries has no Hindi: "Japan" → जापान)."""
+    code = short_code()
+    if code == "hi" and country:
+        from babel import Locale
+
+        return Locale.parse("hi").territories.get(country.code, country.name)
+    return str(country.name) if country else ""

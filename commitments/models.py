@@ -1514,9 +1514,17 @@ class Commitment(models.Model):
 
     @property
     def unit_label(self) -> str:
+        """The unit as data: its code ("people", "JPY") or, for "other", the name given."""
         if self.target_unit == self.Unit.OTHER:
             return self.target_unit_label
         return self.target_unit
+
+    @property
+    def unit_name(self) -> str:
+        """The unit as a reader reads it, in the page's language ("people", "人", "लोग")."""
+        if self.target_unit == self.Unit.OTHER:
+            return self.target_unit_label
+        return str(self.Unit(self.target_unit).label) if self.target_unit else ""
 
     @property
     def has_target(self) -> bool:

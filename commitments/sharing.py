@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from commitments.languages import translated
+from commitments.languages import site_name, translated
 
 
 def absolute(path: str) -> str:
@@ -143,7 +143,7 @@ def latex(text: str) -> str:
 
 def citation_for(commitment, url: str, accessed: datetime.date) -> Citation:
     return Citation(
-        site=settings.SITE_NAME,
+        site=site_name(),
         title=str(translated(commitment, "title")),
         summary=str(translated(commitment, "summary")),
         url=url,

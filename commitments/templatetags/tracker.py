@@ -135,10 +135,14 @@ def source_citation(source):
         parts.append(format_html("{}, ", source.publisher))
     if source.url:
         parts.append(
-            format_html('<a href="{}" rel="noopener noreferrer">{}</a>', source.url, source.title)
+            format_html(
+                '<a href="{}" rel="noopener noreferrer"><cite>{}</cite></a>',
+                source.url,
+                source.title,
+            )
         )
     else:
-        parts.append(format_html('<span class="citation-title">{}</span>', source.title))
+        parts.append(format_html('<cite class="citation-title">{}</cite>', source.title))
     if source.published_on:
         parts.append(
             format_html(

@@ -35,7 +35,7 @@ from commitments.exports import (
 )
 from commitments.filters import CommitmentFilter
 from commitments.forms import EARLIEST_DAY, ReportForm
-from commitments.languages import translated
+from commitments.languages import country_name, translated
 from commitments.models import (
     CLOSED_STATUSES,
     Commitment,
@@ -356,7 +356,7 @@ class PartyCommitmentListView(CommitmentListView):
     def get_context_data(self, **kwargs):
         details = [self.party.get_kind_display()]
         if self.party.country:
-            details.append(self.party.country.name)
+            details.append(country_name(self.party.country))
         intro = " · ".join(details)
         if description := translated(self.party, "description"):
             intro = _("%(details)s. %(description)s") % {
