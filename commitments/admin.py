@@ -419,7 +419,6 @@ class StatusUpdateAdminForm(TranslationOriginsForm, VersionCheckedForm):
             field = self.fields.get(f"translation_{code}")
             if field is not None:
                 kept = {"", TranslationOrigin.SOURCE, TranslationOrigin.UNREVIEWED}
-                kept.add(getattr(self.instance, f"translation_{code}"))
                 field.choices = [choice for choice in field.choices if choice[0] in kept]
 
     def clean(self):

@@ -107,32 +107,43 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not translation.get_language_from_path(request.path_info):
-            translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-            redirect = self._to_chosen_language(request)
-            if redirect is not None:
-                return redirect
-        return self.get_response(request)
+        if translation.get_language_from_path(request.path_info):
+            return self.get_response(request)
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        if not self._is_reader_page(request):
+            return self.get_response(request)
+        redirect = self._to_chosen_language(request)
+        if redirect is not None:
+            return redirect
+        response = self.get_response(request)
+        # The same English address redirects readers who chose another language: a shared
+        # cache in front must keep the English answer apart from theirs.
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    @staticmethod
+    def _is_reader_page(request) -> bool:
+        """A page read in a browser that exists in every language (not the API, feeds,
+        downloads, the admin or a form's POST)."""
+        if (
+            request.method not in ("GET", "HEAD")
+            or "_export" in request.GET
+            or request.GET.get("format", "html") not in ("", "html")
+        ):
+            return False
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        if match.namespaces and match.namespaces[0] in _LANGUAGE_FREE_NAMESPACES:
+            return False
+        return match.view_name not in _LANGUAGE_FREE_NAMES
 
     @staticmethod
     def _to_chosen_language(request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if (
-            request.method not in ("GET", "HEAD")
-            or chosen == settings.LANGUAGE_CODE
-            or chosen not in dict(settings.LANGUAGES)
-            or "_export" in request.GET
-            or request.GET.get("format", "html") not in ("", "html")
-        ):
-            return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        if match.namespaces and match.namespaces[0] in _LANGUAGE_FREE_NAMESPACES:
-            return None
-        if match.view_name in _LANGUAGE_FREE_NAMES:
+        if chosen == settings.LANGUAGE_CODE or chosen not in dict(settings.LANGUAGES):
             return None
         here = request.get_full_path()
         there = translate_url(here, chosen)

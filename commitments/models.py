@@ -724,14 +724,19 @@ class StatusUpdate(models.Model):
 
     def revision(self, kind: str, author, note: str = "") -> "StatusUpdate":
         """An unsaved correction or retraction of this update, by `author`, starting from
-        what the public sees now (its sources are set once it is saved)."""
+        what the public sees now (its sources are set once it is saved). Its translations
+        start as translations to review again: the correction may change them."""
+        fields = {name: getattr(self, name) for name in self.REVISED_FIELDS}
+        for code in OTHER_LANGUAGES:
+            if fields.get(f"translation_{code}") == TranslationOrigin.REVIEWED:
+                fields[f"translation_{code}"] = TranslationOrigin.UNREVIEWED
         return StatusUpdate(
             commitment=self.commitment,
             author=author,
             kind=kind,
             corrects=self,
             correction_note=note,
-            **{name: getattr(self, name) for name in self.REVISED_FIELDS},
+            **fields,
         )
 
     def timeline_url(self) -> str:
@@ -918,10 +923,16 @@ class StatusUpdate(models.Model):
             ("summary", pgettext_lazy("a field of an update", "summary")),
             ("body", pgettext_lazy("a field of an update", "details")),
             ("correction_note", pgettext_lazy("a field of an update", "correction note")),
+            ("summary_ja", pgettext_lazy("a field of an update", "summary in Japanese")),
+            ("body_ja", pgettext_lazy("a field of an update", "details in Japanese")),
+            ("translation_ja", pgettext_lazy("a field of an update", "Japanese text is")),
+            ("summary_hi", pgettext_lazy("a field of an update", "summary in Hindi")),
+            ("body_hi", pgettext_lazy("a field of an update", "details in Hindi")),
+            ("translation_hi", pgettext_lazy("a field of an update", "Hindi text is")),
         ):
             before, after = getattr(seen, name), getattr(self, name)
             if before != after and not (name == "progress_value" and _same_number(before, after)):
-                if name in ("body", "correction_note"):
+                if name in ("body", "correction_note", "body_ja", "body_hi"):
                     changes.append(gettext("%(field)s rewritten") % {"field": label})
                 else:
                     changes.append(

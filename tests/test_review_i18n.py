@@ -459,7 +459,7 @@ def _admin_update_data(update, **changes):
     return data
 
 
-def test_admin_correction_new_translation_keeps_reviewed_BUG(client, db):
+def test_admin_correction_new_translation_keeps_reviewed(client, db):
     """A correction starts from the published update's texts, origin "reviewed" included.
     In the admin its author (an editor) may write a NEW Japanese text and keep "reviewed":
     the choice is offered because the instance holds it. The reviewing editor is then shown
@@ -530,12 +530,13 @@ def test_publish_is_refused_to_the_author_so_no_self_review(db):
     assert update.translation_ja != TranslationOrigin.REVIEWED
 
 
-def test_stale_review_message_names_a_translation_change_BUG(db):
+def test_stale_review_message_names_a_translation_change(db):
     """An editor reviewed version N; the author withdrew the update, changed only its
     Japanese summary and resubmitted. Publishing version N is refused (good), but the
     explanation says nothing changed ("it was withdrawn and sent for review again"):
     changes_since() does not compare the translated fields."""
-    analyst, editor = make_analyst("a10"), make_editor("e10")
+    analyst = make_analyst("a10")
+    make_editor("e10")
     update = make_submitted_update(
         make_commitment(slug="stale"), author=analyst, summary_ja="最初の訳"
     )
