@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 
 import xlsxwriter
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments import standing
 from commitments.exports import neutralise, plain_value
-from commitments.languages import short_code, translated
+from commitments.languages import short_code, site_name, translated
 from commitments.models import UpdateStatus
 from commitments.reports import Report
 
@@ -79,10 +80,29 @@ def render_html(report: Report, context: dict | None = None, *, for_pdf=False) -
     stylesheet = ""
     if for_pdf:
         with open(finders.find("css/report.css"), encoding="utf-8") as css:
-            stylesheet = css.read()
+            stylesheet = css.read() + page_furniture()
     return render_to_string(
         "reports/progress_document.html",
         {"report": report, "for_pdf": for_pdf, "stylesheet": stylesheet, **(context or {})},
+    )
+
+
+def _css_string(text: str) -> str:
+    """`text` as a CSS string literal, safe inside a <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return '"' + re.sub(r"\s+", " ", escaped) + '"'
+
+
+def page_furniture() -> str:
+    """The PDF pages' footer in the reader's language: what the report holds, and
+    "Page 2 of 6" with the page counters where the language puts the numbers."""
+    footer = gettext("%(site)s · published, reviewed updates only") % {"site": site_name()}
+    words = re.split(r"(%\((?:page|pages)\)s)", gettext("Page %(page)s of %(pages)s"))
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    content = " ".join(counters.get(part) or _css_string(part) for part in words if part)
+    return (
+        f"\n@page {{ @bottom-left {{ content: {_css_string(footer)}; }}"
+        f" @bottom-right {{ content: {content}; }} }}\n"
     )
 
 
