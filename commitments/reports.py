@@ -121,6 +121,10 @@ class SectorSection:
         return self.total - len(self.commitments)
 
 
+# The status chart's rows start this far in, so the axis' first number is not cut off.
+PAD = 8
+
+
 @dataclass
 class Report:
     start: datetime.date
@@ -187,13 +191,22 @@ class Report:
                 "start_width": round(row["start"] * scale, 1),
                 "end_width": round(row["end"] * scale, 1),
                 "value_x": round(left + 5 + max(row["start"], row["end"]) * scale, 1),
+                # Each row drawn on its own, its label beside it in HTML (WeasyPrint does not
+                # shape Devanagari in SVG text).
+                "value_x_in_row": round(PAD + 5 + max(row["start"], row["end"]) * scale, 1),
             }
             for i, row in enumerate(rows)
         ]
         ticks = sorted({0, largest // 2, largest})
         return {
             "bars": bars,
-            "ticks": [{"x": round(left + t * scale, 1), "value": t} for t in ticks],
+            "ticks": [
+                {"x": round(left + t * scale, 1), "x_in_row": round(PAD + t * scale, 1), "value": t}
+                for t in ticks
+            ],
+            "track": width + 70,
+            "pad": PAD,
+            "axis_end": PAD + width,
             "axis_y": len(rows) * step,
             "height": (len(rows) + 1) * step + 4,
             "left": left,

@@ -134,9 +134,9 @@ def test_untranslated_markdown_description_is_marked_once(client, published):
 @pytest.mark.parametrize(
     ("origin", "ja", "hi"),
     [
-        (TranslationOrigin.SOURCE, "出典自体の表現", "स्रोत के अपने शब्द"),
-        (TranslationOrigin.REVIEWED, "翻訳（レビュー済み）", "अनुवाद, समीक्षा किया गया"),
-        (TranslationOrigin.UNREVIEWED, "翻訳（未レビュー）", "अनुवाद, अभी समीक्षा नहीं हुई"),
+        (TranslationOrigin.SOURCE, "出典の原文", "स्रोत के अपने शब्द"),
+        (TranslationOrigin.REVIEWED, "レビュー済みの翻訳", "समीक्षित अनुवाद"),
+        (TranslationOrigin.UNREVIEWED, "未レビューの翻訳", "अनुवाद, समीक्षा बाकी"),
     ],
 )
 def test_origin_of_the_translation_is_stated(client, published, origin, ja, hi):
@@ -160,9 +160,10 @@ def test_translated_sector_and_update_summary(client, published):
     sector = published.sector
     sector.name_ja = "交通"
     sector.save()
-    update = StatusUpdate.objects.get(commitment=published)
-    update.summary_ja = "首脳会談で発表されました。"
-    update.save()
+    # A published update is never changed in place: as if it had been published with it.
+    StatusUpdate.objects.filter(commitment=published).update(
+        summary_ja="首脳会談で発表されました。"
+    )
     content = page(client, f"/ja{address(published)}")
     assert f'<a href="/ja{address(sector)}">交通</a>' in content
     assert '<p class="timeline-summary">首脳会談で発表されました。</p>' in content

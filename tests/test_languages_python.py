@@ -116,7 +116,7 @@ def test_japanese_dashboard_says_when_the_commitments_were_made(client, translat
 
 def test_feed_in_japanese(client, translated):
     feed = feedparser.parse(client.get("/ja/feeds/updates.atom").content)
-    assert "公開済みの進捗報告" in feed.feed.title
+    assert "公開された進捗報告" in feed.feed.title
     newest = feed.entries[0]
     assert newest.title == (
         "チャンドラヤーン5号 日印共同月探査ミッション：進行中（2026年3月31日時点）"
@@ -177,7 +177,7 @@ def read_csv(response) -> list[list[str]]:
     [
         ("", ["commitment", "as_of", "previous_status", "status"], "In progress"),
         ("/ja", ["公約", "基準日", "以前の状況", "状況"], "進行中"),
-        ("/hi", ["प्रतिबद्धता", "तिथि", "पिछली स्थिति", "स्थिति"], "प्रगति पर"),
+        ("/hi", ["प्रतिबद्धता", "संदर्भ तिथि", "पिछली स्थिति", "स्थिति"], "प्रगति पर"),
     ],
 )
 def test_report_csv_headers_in_the_readers_language(client, translated, prefix, header, status):

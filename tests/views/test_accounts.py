@@ -35,7 +35,10 @@ def test_signing_in_lands_on_the_workspace_and_shows_the_role(client):
     assert response.status_code == 302
     assert response["Location"] == reverse("commitments:workspace")
     header = client.get("/").content.decode()
-    assert '<span class="visually-hidden">Signed in as </span><strong>asha</strong>' in header
+    assert (
+        '<span class="visually-hidden">Signed in as </span><strong translate="no">asha</strong>'
+        in header
+    )
     assert '<span class="role">Analyst</span>' in header
 
 

@@ -69,7 +69,7 @@ def test_signed_in_pages_have_the_box_and_a_compact_account_menu(client, request
     assert SEARCH_FORM.search(top)
     assert "Sign in" not in top
     menu = re.search(r'<details class="account-menu">.*?</details>', top, re.S).group(0)
-    assert f"<strong>{user.get_username()}</strong>" in menu
+    assert f'<strong translate="no">{user.get_username()}</strong>' in menu
     assert 'href="/accounts/password_change/"' in menu
     assert 'action="/accounts/logout/"' in menu
     assert ">Sign out</button>" in menu
