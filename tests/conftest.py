@@ -32,6 +32,18 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def english_to_start():
+    """Each test starts in English: a request under /ja/ or /hi/ leaves its language active in
+    the thread (Django activates a language per request and never deactivates it), which
+    would turn the next test's plain function calls Japanese."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashers take ~0.5 s per password by design; tests only need a working one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

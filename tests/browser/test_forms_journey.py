@@ -30,7 +30,7 @@ def test_errors_log_update_and_delete(page, live_server, seeded, width):
     page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     page.get_by_role("link", name="50,000 skilled professionals to Japan").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log an update")
-    expect(page.get_by_label("Status")).not_to_have_value("")
+    expect(page.locator("#id_status")).not_to_have_value("")
 
     # Every problem at once, the summary focused, its links reaching the fields.
     page.get_by_label("Progress value").fill("-3")
@@ -43,12 +43,12 @@ def test_errors_log_update_and_delete(page, live_server, seeded, width):
     assert_fits_width(page, width)
     summary.get_by_role("link", name="Summary: This field is required.").click()
     expect(page).to_have_url(re.compile(r"#id_summary$"))
-    expect(page.get_by_label("Summary")).to_be_focused()
+    expect(page.locator("#id_summary")).to_be_focused()
     expect(page.get_by_label("Progress value")).to_have_attribute("aria-invalid", "true")
 
     # Saved as a draft, then deleted after a confirmation.
     page.get_by_label("Progress value").fill("3000")
-    page.get_by_label("Summary").fill("A draft to throw away.")
+    page.locator("#id_summary").fill("A draft to throw away.")
     page.get_by_role("button", name="Save draft").click()
     # (A browser keeps the fragment a summary link added across the redirect.)
     expect(page).to_have_url(re.compile(re.escape(site) + r"/workspace/(#id_summary)?$"))
