@@ -328,7 +328,10 @@ def hostile(db):
         f"{name}_{code}": XSS for name in ("name", "description") for code in ("ja", "hi")
     }
     sector = make_sector(slug="hostile-sector", **hostile_texts)
-    party = make_party(slug="hostile-party", short_name_ja=XSS, short_name_hi=XSS, **hostile_texts)
+    # Short names hold 50 characters (PostgreSQL refuses more).
+    party = make_party(
+        slug="hostile-party", short_name_ja=XSS[:50], short_name_hi=XSS[:50], **hostile_texts
+    )
     event = make_event(slug="hostile-event", location_ja=XSS, location_hi=XSS, **hostile_texts)
     from commitments.models import PartyRole
 
