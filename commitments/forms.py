@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commitments.languages import OTHER_LANGUAGES, TranslationOrigin, short_code, translated
-from commitments.models import Source, StatusUpdate
+from commitments.models import TRANSLATED_CONTENT, Source, StatusUpdate
 from commitments.numbers import INTERNATIONAL, format_amount, plain_digits
 
 CONFLICT_MESSAGE = gettext_lazy(
@@ -197,12 +197,7 @@ class StatusUpdateForm(VersionCheckedForm):
         "progress_value",
         "summary",
         "body",
-        "summary_ja",
-        "body_ja",
-        "translation_ja",
-        "summary_hi",
-        "body_hi",
-        "translation_hi",
+        *TRANSLATED_CONTENT,
         "source_query",
         "existing_sources",
     ]
@@ -216,12 +211,8 @@ class StatusUpdateForm(VersionCheckedForm):
             "summary",
             "body",
             "correction_note",
-            "summary_ja",
-            "body_ja",
-            "summary_hi",
-            "body_hi",
-            "translation_ja",
-            "translation_hi",
+            # The update's Japanese and Hindi texts, reviewed with it (models.py).
+            *TRANSLATED_CONTENT,
         ]
         widgets = {
             "as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
