@@ -1908,3 +1908,122 @@ def _remember_citing_updates(sender, instance, **kwargs):
 @receiver(post_delete, sender=Source, dispatch_uid="citations-source-deleted")
 def _cited_source_deleted(sender, instance, **kwargs):
     citations.refresh(getattr(instance, "_citing_updates", ()))
+
+
+# Spreadsheet imports (commitments/imports/). An upload becomes a batch: the worker checks it
+# (one ImportRow per spreadsheet row, with what it will do and every problem in words), the
+# person who uploaded it confirms, and the worker applies it, all or nothing.
+
+
+class ImportBatch(models.Model):
+    class Kind(models.TextChoices):
+        UPDATES = "updates", _("Updates")
+        COMMITMENTS = "commitments", _("Commitments")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be checked")
+        CHECKING = "checking", _("Being checked")
+        CHECKED = "checked", _("Checked")
+        APPLY_QUEUED = "apply_queued", _("Waiting to be applied")
+        APPLYING = "applying", _("Being applied")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches"
+    )
+    # The interface language of the person who uploaded it: the problems are written in it.
+    language = models.CharField(max_length=10, default="en-gb")
+    filename = models.CharField(max_length=255)
+    checksum = models.CharField(max_length=64, help_text=_("SHA-256 of the file."))
+    size = models.PositiveBigIntegerField(default=0)
+    content = models.BinaryField(editable=False)
+    # Updates only: imported as submitted (awaiting review) rather than as drafts.
+    submit = models.BooleanField(default=False)
+    state = models.CharField(max_length=20, choices=State, default=State.QUEUED)
+    # A problem with the file as a whole (unreadable, too large …), or why applying failed.
+    message = models.TextField(blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    to_create = models.PositiveIntegerField(default=0)
+    to_update = models.PositiveIntegerField(default=0)
+    to_skip = models.PositiveIntegerField(default=0)
+    with_problems = models.PositiveIntegerField(default=0)
+    applied_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="import_owner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_kind_display()}, {self.get_state_display()})"
+
+    @property
+    def can_apply(self) -> bool:
+        return (
+            self.state == self.State.CHECKED
+            and self.with_problems == 0
+            and (self.to_create + self.to_update) > 0
+        )
+
+    @property
+    def is_working(self) -> bool:
+        return self.state in (
+            self.State.QUEUED,
+            self.State.CHECKING,
+            self.State.APPLY_QUEUED,
+            self.State.APPLYING,
+        )
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class ImportRow(models.Model):
+    """One row of a checked spreadsheet: what it will do, and every problem with it."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Create")
+        UPDATE = "update", _("Update")
+        SKIP = "skip", _("Skip")
+        ERROR = "error", _("Problem")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField(help_text=_("The row's number in the spreadsheet."))
+    action = models.CharField(max_length=10, choices=Action)
+    # Which commitment (slug) the row is about, and its summary or title, as the file says.
+    subject = models.CharField(max_length=255, blank=True)
+    text = models.CharField(max_length=300, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["batch", "number"]
+        indexes = [models.Index(fields=["batch", "action", "number"], name="import_row_idx")]
+
+    def __str__(self) -> str:
+        return f"row {self.number}: {self.action}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running worker process, as it last said it was alive (commitments/worker.py)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "commitments",
 ]
 
@@ -366,6 +367,27 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
+
+# Background work (spreadsheet imports) runs on Django's own task framework, outside the
+# request. The default backend keeps the queue in the site's database (django-tasks-db), so no
+# other server is needed; workers are `manage.py worker` processes (README, Deploy). A worker
+# proves it is alive every WORKER_HEARTBEAT_SECONDS; a task whose worker has been silent for
+# WORKER_LOST_SECONDS is put back on the queue and run again by another (commitments/worker.py).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "imports"],
+    }
+}
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
+WORKER_LOST_SECONDS = env_int("WORKER_LOST_SECONDS", 60)
+
+# Spreadsheet imports (commitments/imports/): files larger or longer than this are refused.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+# A finished import's file and preview rows are kept this long, then deleted
+# (`manage.py prune_imports`); the updates it created keep their history line.
+IMPORT_KEEP_DAYS = env_int("IMPORT_KEEP_DAYS", 30)
 
 # The open-data API: read-only, anonymous, JSON only, published data only.
 REST_FRAMEWORK = {

@@ -1,0 +1,193 @@
+"""Running an ImportBatch: check it (a preview, nothing written) and apply it (all or
+nothing). The worker's tasks call these; so do the commands (without a batch row of their
+own being needed elsewhere). Every state change is saved at once so the page polling the
+batch shows where it is."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from commitments.imports.base import ImportFileError, RowPlan
+from commitments.imports.reading import read_table
+from commitments.models import ImportBatch, ImportRow
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 250  # rows between two progress writes
+ROW_BATCH = 1000
+
+
+def planner_for(batch):
+    if batch.kind == ImportBatch.Kind.UPDATES:
+        from commitments.imports.updates import Planner
+    else:
+        from commitments.imports.commitments import Planner
+    return Planner(batch)
+
+
+def _progress_writer(batch):
+    last = [0]
+
+    def progress(done: int) -> None:
+        if done - last[0] >= PROGRESS_EVERY or done == batch.rows_total:
+            last[0] = done
+            ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
+
+    return progress
+
+
+def _plan(batch):
+    """(planner, table, plans) for the batch's stored file. Raises ImportFileError."""
+    planner = planner_for(batch)
+    table = read_table(batch.filename, bytes(batch.content), planner)
+    batch.rows_total = len(table.rows)
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_total=batch.rows_total, rows_done=0)
+    plans = planner.plan(table, _progress_writer(batch))
+    return planner, table, plans
+
+
+def _counts(plans: list[RowPlan]) -> dict[str, int]:
+    counts = {"to_create": 0, "to_update": 0, "to_skip": 0, "with_problems": 0}
+    key = {
+        "create": "to_create",
+        "update": "to_update",
+        "skip": "to_skip",
+        "error": "with_problems",
+    }
+    for plan in plans:
+        counts[key[plan.action]] += 1
+    return counts
+
+
+def check(batch_id: int) -> None:
+    """Check the batch's file: store one ImportRow per row and the counts. Writes nothing
+    else. Runs again safely (a worker lost mid-check leaves the batch to be checked again)."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.state not in (ImportBatch.State.QUEUED, ImportBatch.State.CHECKING):
+        return
+    batch.state = ImportBatch.State.CHECKING
+    batch.save(update_fields=["state", "updated_at"])
+    with translation.override(batch.language):
+        try:
+            _planner, table, plans = _plan(batch)
+        except ImportFileError as error:
+            batch.state = ImportBatch.State.FAILED
+            batch.message = str(error)
+            batch.checked_at = timezone.now()
+            batch.save(update_fields=["state", "message", "checked_at", "updated_at"])
+            return
+        notes = list(table.notes)
+        if table.ignored_columns:
+            notes.append(
+                translation.gettext("These columns are not imported and were ignored: %(names)s.")
+                % {"names": ", ".join(table.ignored_columns)}
+            )
+    _store_rows(batch, plans, _counts(plans), "\n".join(notes))
+
+
+def apply(batch_id: int) -> None:
+    """Apply a checked batch: plan the file again (the data may have changed since the
+    preview) and, if no row has a problem, write everything in one transaction. Otherwise
+    nothing is written and the batch goes back to Checked with the new problems shown.
+    A worker lost mid-apply has written nothing (the transaction was never committed):
+    the task runs again from the start."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.state not in (ImportBatch.State.APPLY_QUEUED, ImportBatch.State.APPLYING):
+            return
+        batch.state = ImportBatch.State.APPLYING
+        batch.save(update_fields=["state", "updated_at"])
+    # Outside the lock: the page polling the batch sees "Being applied" and the progress.
+    with translation.override(batch.language):
+        try:
+            with transaction.atomic():
+                batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+                if batch.state != ImportBatch.State.APPLYING:
+                    return
+                planner, _table, plans = _plan(batch)
+                counts = _counts(plans)
+                if counts["with_problems"]:
+                    raise _Changed(plans, counts)
+                written = planner.apply(plans, _progress_writer(batch))
+                batch.state = ImportBatch.State.APPLIED
+                batch.applied_count = written
+                batch.applied_at = timezone.now()
+                for name, value in counts.items():
+                    setattr(batch, name, value)
+                batch.save()
+        except _Changed as changed:
+            _store_rows(
+                batch,
+                changed.plans,
+                changed.counts,
+                translation.gettext(
+                    "Nothing was imported: the data changed since the preview and some rows "
+                    "now have problems. They are listed below."
+                ),
+            )
+        except ImportFileError as error:
+            ImportBatch.objects.filter(pk=batch_id).update(
+                state=ImportBatch.State.FAILED, message=str(error), updated_at=timezone.now()
+            )
+
+
+class _Changed(Exception):
+    def __init__(self, plans, counts):
+        super().__init__("rows have problems now")
+        self.plans, self.counts = plans, counts
+
+
+def _store_rows(batch, plans, counts, message: str) -> None:
+    """Replace the batch's rows with these plans; the batch is then Checked."""
+    with transaction.atomic():
+        ImportRow.objects.filter(batch=batch).delete()
+        ImportRow.objects.bulk_create(
+            [
+                ImportRow(
+                    batch=batch,
+                    number=plan.number,
+                    action=plan.action,
+                    subject=plan.subject[:255],
+                    text=plan.text[:300],
+                    problems=plan.problems,
+                    notes=plan.notes,
+                )
+                for plan in plans
+            ],
+            batch_size=ROW_BATCH,
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.CHECKED,
+            message=message,
+            rows_done=batch.rows_total,
+            checked_at=timezone.now(),
+            updated_at=timezone.now(),
+            **counts,
+        )
+
+
+def start_check(batch) -> None:
+    """Queue the check of a new batch (saved in the same transaction, on the database
+    backend: the task exists exactly when the batch does)."""
+    from commitments.tasks import check_import
+
+    check_import.enqueue(batch.pk)
+
+
+def start_apply(batch) -> bool:
+    """Queue the apply of a checked batch without problems; False if it cannot be applied
+    (already applied, has problems, being worked on)."""
+    from commitments.tasks import apply_import
+
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if not locked.can_apply:
+            return False
+        locked.state = ImportBatch.State.APPLY_QUEUED
+        locked.save(update_fields=["state", "updated_at"])
+        apply_import.enqueue(batch.pk)
+    batch.state = locked.state
+    return True
