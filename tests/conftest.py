@@ -44,6 +44,19 @@ def english_to_start():
 
 
 @pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks run at once, in the test's own process and transaction. The tests of
+    the worker (tests/test_worker.py) put the database backend back and start real worker
+    processes."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "imports"],
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashers take ~0.5 s per password by design; tests only need a working one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

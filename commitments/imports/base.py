@@ -74,6 +74,5 @@ class Planner:
         if len(name) > 40:
             name = name[:39] + "…"
         # simple-history keeps 100 characters: who, the file and the start of its checksum.
-        return f"Imported by {user.get_username()[:30]} from {name} (SHA-256 {self.batch.checksum[:12]})"[
-            :100
-        ]
+        who = user.get_username()[:30]
+        return f"Imported by {who} from {name} (SHA-256 {self.batch.checksum[:12]})"[:100]
