@@ -537,33 +537,48 @@ class Planner(base.Planner):
         for update in updates:
             update.cited_sources = texts.get(update.pk, "")
 
-        # History, as the form path leaves it: a record of each update with its sources.
-        records = StatusUpdate.history.bulk_history_create(
-            updates, batch_size=1000, default_user=user, default_change_reason=reason
-        )
-        self._m2m_history(records, links)
+        # History, as the form path leaves it: a record of each update with its sources
+        # (the m2m history), by the uploader, saying which file. Set-based: copied by the
+        # database from the rows just written, as simple-history's bulk_history_create would
+        # build them (its Python path cost three seconds per 10,000 updates).
+        self._history([update.pk for update in updates], user, reason, now)
         progress(len(plans))
         return len(updates)
 
     @staticmethod
-    def _m2m_history(records, links):
+    def _history(update_ids, user, reason, now):
         from django.apps import apps
+        from django.db import connection
 
-        model = apps.get_model("commitments", "HistoricalStatusUpdate_sources")
-        by_update = {}
-        for link in links:
-            by_update.setdefault(link.statusupdate_id, []).append(link)
-        rows = [
-            model(
-                history_id=record.pk,
-                id=link.pk,
-                statusupdate_id=link.statusupdate_id,
-                source_id=link.source_id,
-            )
-            for record in records
-            for link in by_update.get(record.id, [])
-        ]
-        model.objects.bulk_create(rows, batch_size=2000)
+        history = StatusUpdate.history.model
+        m2m = apps.get_model("commitments", "HistoricalStatusUpdate_sources")
+        through = StatusUpdate.sources.through
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in history.tracked_fields)
+        last = history.objects.order_by("-history_id").values_list("history_id", flat=True)
+        before = last.first() or 0
+        when = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            for chunk in _chunks(update_ids):
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "
+                    "history_change_reason, history_type, history_user_id) "
+                    f"SELECT {columns}, %s, %s, '+', %s "
+                    f"FROM {quote(StatusUpdate._meta.db_table)} WHERE id IN ({marks}) "
+                    "ORDER BY id",
+                    [when, reason, user.pk, *chunk],
+                )
+                cursor.execute(
+                    f"INSERT INTO {quote(m2m._meta.db_table)} "
+                    "(history_id, id, statusupdate_id, source_id) "
+                    "SELECT h.history_id, t.id, t.statusupdate_id, t.source_id "
+                    f"FROM {quote(through._meta.db_table)} t "
+                    f"JOIN {quote(history._meta.db_table)} h ON h.id = t.statusupdate_id "
+                    f"WHERE h.history_id > %s AND t.statusupdate_id IN ({marks}) "
+                    "ORDER BY t.id",
+                    [before, *chunk],
+                )
 
 
 def _chunks(values, size=IN_CHUNK):

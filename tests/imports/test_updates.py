@@ -385,12 +385,10 @@ def test_all_or_nothing_when_apply_fails_midway(analyst, rail, monkeypatch):
     data = csv_file([row("rail-link"), row("rail-link", summary="Two")])
     batch = upload(analyst, data)
 
-    def broken(self, records, links):
+    def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(
-        Planner, "_m2m_history", staticmethod(lambda records, links: broken(None, records, links))
-    )
+    monkeypatch.setattr(Planner, "_history", staticmethod(broken))
     batches.start_apply(batch)  # the task fails (the worker would run it again)
     batch.refresh_from_db()
     assert batch.state != ImportBatch.State.APPLIED
@@ -444,3 +442,27 @@ def test_planning_takes_a_bounded_number_of_queries(analyst, db):
         counts.append(len(queries))
     # The first plan also loads the uploader's permissions.
     assert counts[1] <= counts[0] <= 8
+
+
+def test_applying_takes_a_bounded_number_of_queries(analyst, db):
+    commitments = [make_commitment(slug=f"c-{n}") for n in range(30)]
+    known = [make_source(url=f"https://example.gov/{n}", added_by=analyst) for n in range(5)]
+    counts = []
+    for count in (10, 300):
+        data = csv_file(
+            [
+                row(
+                    commitments[n % 30].slug,
+                    summary=f"Update {count} {n}",
+                    source_url=known[n % 5].url if n % 2 else f"https://example.gov/{count}/{n}",
+                )
+                for n in range(count)
+            ]
+        )
+        batch = upload(analyst, data)
+        with CaptureQueriesContext(connection) as queries:
+            apply(batch)
+        counts.append(len(queries))
+        assert batch.applied_count == count
+    assert counts[1] <= counts[0] + 2, counts  # a second chunk of history or links at most
+    assert StatusUpdate.history.count() == 310
