@@ -300,17 +300,15 @@ class Planner(base.Planner):
                 % {"count": len(summary), "max": SUMMARY_MAX}
             )
 
-        if commitment is not None:
-            # The model's own rules: not in the future, not before the announcement, a
-            # progress value only against a target, never negative.
-            candidate = StatusUpdate(commitment=commitment, as_of=as_of, progress_value=progress)
-            try:
-                candidate.clean()
-            except ValidationError as error:
-                for messages in error.message_dict.values():
-                    problems.extend(messages)
-        elif progress is not None and progress < 0:
-            problems.append(gettext("The progress value cannot be negative."))
+        # The model's own rules: not in the future, not before the announcement, a progress
+        # value only against a target, never negative (those needing the commitment are
+        # skipped by clean() when it is unknown).
+        candidate = StatusUpdate(commitment=commitment, as_of=as_of, progress_value=progress)
+        try:
+            candidate.clean()
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                problems.extend(messages)
 
         subject, text = slug, summary
         key = None
