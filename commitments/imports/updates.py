@@ -63,6 +63,7 @@ PUBLISHER_MAX = Source._meta.get_field("publisher").max_length
 PROGRESS_FIELD = StatusUpdate._meta.get_field("progress_value")
 URL_FIELD = Source._meta.get_field("url")
 PROGRESS_EVERY = 200
+SUGGESTIONS = 200  # unknown slugs of one file given a "did you mean"
 IN_CHUNK = 2000  # values in one IN (…) list
 DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -151,6 +152,7 @@ class Planner(base.Planner):
         existing = self._existing_updates(commitments.values())
         sources = self._sources_on_record(table.rows, user)
         self._all_slugs = None
+        self._suggestions: dict[str, str] = {}
         self._statuses = status_vocabulary()
         self._new_sources: dict[str, dict] = {}  # URL (or title|publisher) → the new source
         seen_in_file: dict[tuple, int] = {}
@@ -210,10 +212,17 @@ class Planner(base.Planner):
         return found
 
     def _suggest(self, slug: str) -> str:
+        """A close slug ("did you mean"), for the first SUGGESTIONS unknown slugs of a file
+        (difflib over every slug costs about a millisecond each)."""
+        if slug in self._suggestions:
+            return self._suggestions[slug]
+        if len(self._suggestions) >= SUGGESTIONS:
+            return ""
         if self._all_slugs is None:
             self._all_slugs = list(Commitment.objects.values_list("slug", flat=True))
         close = difflib.get_close_matches(slug.casefold(), self._all_slugs, n=1, cutoff=0.75)
-        return close[0] if close else ""
+        self._suggestions[slug] = close[0] if close else ""
+        return self._suggestions[slug]
 
     def _plan_group(self, group, commitments, existing, sources, seen_in_file):
         head = group.head
