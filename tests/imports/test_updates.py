@@ -123,15 +123,7 @@ def test_rows_become_drafts_by_the_uploader_with_sources_and_history(analyst, ra
     assert solar.progress_value == Decimal(50000)
     assert solar.body == "Details **here**."
     source = solar.sources.get()
-    assert (source.title, source.publisher, source.added_by) == (
-        "Grid Corp",
-        "Grid Corp",
-        analyst,
-    ) or (
-        source.title,
-        source.publisher,
-        source.added_by,
-    ) == ("Grid data", "Grid Corp", analyst)
+    assert (source.title, source.publisher, source.added_by) == ("Grid data", "Grid Corp", analyst)
     assert str(source.published_on) == "2026-01-02"
     assert solar.cited_sources == "Grid Corp — Grid data — https://example.gov/grid"
     record = solar.history.get()
@@ -235,15 +227,6 @@ def test_every_problem_of_a_row_is_said(analyst, rail, power):
         "The summary has 301 characters; at most 300 are allowed.",
         "The source URL “ftp://example.org/file” is not valid: Enter a valid URL.",
         "The source title is missing.",
-    ] or found[2][:5] == [
-        "No commitment has the slug “rail-lnik”. Did you mean “rail-link”?",
-        "The as-of date “2026-13-45” is not a date: write it as YYYY-MM-DD (e.g. 2026-01-31) "
-        "or DD/MM/YYYY (e.g. 31/01/2026).",
-        "The status “finished” is not one of: announced (Announced), in_progress (In "
-        "progress), delayed (Delayed), stalled (Stalled), partially_achieved (Partially "
-        "achieved), achieved (Achieved), abandoned (Abandoned).",
-        "The progress value “lots” is not a number: write digits only, e.g. 50000 or 50,000.",
-        "The summary has 301 characters; at most 300 are allowed.",
     ]
     assert any("ftp://example.org/file" in p for p in found[2])
     assert "The source title is missing." in found[2]
