@@ -7,6 +7,7 @@ file copy of the in-memory test database, which this process then uses too. The 
 clock is the real one, so this module runs on the real clock (no frozen NOW)."""
 
 import datetime
+import hashlib
 import os
 import signal
 import sqlite3
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from commitments.models import ImportBatch, ImportRow, WorkerHeartbeat
+from commitments.models import ImportBatch, ImportRow, StatusUpdate, WorkerHeartbeat
 from commitments.worker import rescue_lost_tasks, workers_alive
 from tests import worker_tasks
 from tests.factories import make_editor
@@ -242,6 +243,50 @@ def test_the_worker_runs_only_its_queues(workers, tmp_path):
     worker = workers.start("--queue-name", "default,imports", "--batch")
     assert worker.wait(timeout=20) == 0
     assert result_of(queued).status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_worker_checks_and_applies_an_uploaded_import(workers, roles):
+    from commitments.imports import batches
+    from tests.factories import make_analyst, make_commitment
+
+    make_commitment(slug="rail-link")
+    data = (
+        b"commitment,as_of,status,summary,source_title,source_url\n"
+        b"rail-link,2026-01-05,in_progress,Work began on site.,Ministry statement,"
+        b"https://example.gov/statement\n"
+    )
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.UPDATES,
+        created_by=make_analyst("alice"),
+        filename="updates.csv",
+        checksum=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        content=data,
+        submit=True,
+    )
+    batches.start_check(batch)
+    assert ImportBatch.objects.get(pk=batch.pk).state == ImportBatch.State.QUEUED
+
+    worker = workers.start("--queue-name", "imports")
+
+    def state():
+        return ImportBatch.objects.get(pk=batch.pk).state
+
+    wait_until(lambda: state() == ImportBatch.State.CHECKED, what="the check")
+    batch.refresh_from_db()
+    assert (batch.to_create, batch.with_problems) == (1, 0)
+    assert not StatusUpdate.objects.exists()  # a preview writes nothing
+
+    assert batches.start_apply(batch)
+    wait_until(lambda: state() == ImportBatch.State.APPLIED, what="the import")
+    [update] = StatusUpdate.objects.all()
+    assert update.state == StatusUpdate.State.SUBMITTED
+    assert update.commitment.slug == "rail-link"
+    done = DBTaskResult.objects.filter(queue_name="imports")
+    assert sorted(done.values_list("status", flat=True)) == [TaskResultStatus.SUCCESSFUL] * 2
+
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=20) == 0
 
 
 # The rescue on its own, in this process.
