@@ -29,7 +29,13 @@ from datetime import timedelta
 from types import FrameType
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db import (
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.compat import TaskResultStatus
@@ -92,7 +98,9 @@ def rescue_lost_tasks(backend_name: str | None = None) -> list[str]:
                 settings.WORKER_LOST_SECONDS,
             )
     # Workers gone for good leave their row behind; the rescue above no longer needs it.
-    WorkerHeartbeat.objects.filter(seen_at__lt=cutoff).delete()
+    gone = WorkerHeartbeat.objects.filter(seen_at__lt=cutoff)
+    if gone.exists():  # (a DELETE would take SQLite's write lock even for no rows)
+        gone.delete()
     return rescued
 
 
@@ -159,6 +167,20 @@ class Heartbeat:
                 self.stopping.wait(0.2)
 
 
+def immediate_sqlite_transactions() -> None:
+    """On SQLite, the worker's transactions take the write lock when they begin. SQLite's
+    default (a transaction that reads, then writes) fails at once with "database is locked"
+    when another connection (this worker's own heartbeat, the site) wrote in between; an
+    immediate transaction waits for the lock instead. Only this process is changed."""
+    for alias in connections:
+        wrapper = connections[alias]
+        if wrapper.vendor == "sqlite" and not wrapper.is_in_memory_db():
+            options = wrapper.settings_dict.setdefault("OPTIONS", {})
+            if "transaction_mode" not in options:
+                options["transaction_mode"] = "IMMEDIATE"
+                wrapper.close()  # opened again with it
+
+
 class Worker(DatabaseWorker):
     """django-tasks-db's worker with a heartbeat, the rescue of lost workers' tasks and a
     graceful stop (module docstring)."""
@@ -167,6 +189,7 @@ class Worker(DatabaseWorker):
         options.setdefault("worker_id", new_worker_id())
         options.setdefault("excluded_queue_names", [])
         super().__init__(**options)
+        immediate_sqlite_transactions()
         self.heartbeat = Heartbeat(self.worker_id, self.backend_name)
 
     def shutdown(self, signum: int, frame: FrameType | None) -> None:

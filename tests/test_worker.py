@@ -24,7 +24,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from commitments.models import ImportBatch, ImportRow, StatusUpdate, WorkerHeartbeat
-from commitments.worker import rescue_lost_tasks, workers_alive
+from commitments.worker import Worker, rescue_lost_tasks, workers_alive
 from tests import worker_tasks
 from tests.factories import make_editor
 
@@ -72,14 +72,17 @@ def database_url(transactional_db, settings, tmp_path):
     copy = sqlite3.connect(path)
     memory.backup(copy)
     copy.close()
-    name = params["NAME"]
+    name, options = params["NAME"], params["OPTIONS"]
     params["NAME"] = str(path)
+    # As the workers do (commitments.worker.immediate_sqlite_transactions): with several
+    # processes writing, a transaction that reads and then writes would fail at once.
+    params["OPTIONS"] = {**options, "transaction_mode": "IMMEDIATE"}
     connection.connection = None
     try:
         yield f"sqlite:///{path}"
     finally:
         connection.close()
-        params["NAME"] = name
+        params["NAME"], params["OPTIONS"] = name, options
         connection.connection = memory
 
 
@@ -283,7 +286,9 @@ def test_a_worker_checks_and_applies_an_uploaded_import(workers, roles):
     assert update.state == StatusUpdate.State.SUBMITTED
     assert update.commitment.slug == "rail-link"
     done = DBTaskResult.objects.filter(queue_name="imports")
-    assert sorted(done.values_list("status", flat=True)) == [TaskResultStatus.SUCCESSFUL] * 2
+    assert sorted(done.values_list("status", flat=True)) == [TaskResultStatus.SUCCESSFUL] * 2, [
+        result.traceback for result in done
+    ]
 
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=20) == 0
@@ -332,6 +337,30 @@ def test_only_tasks_of_lost_workers_are_queued_again(database_url, tmp_path):
     assert again.worker_ids == ["lost"]  # the history of who tried stays
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["alive"]
     assert workers_alive() == 1
+
+
+def test_a_late_finish_is_not_recorded_once_the_task_was_queued_again(database_url, tmp_path):
+    """A worker taken for lost (stalled past WORKER_LOST_SECONDS) that finishes after its task
+    was queued again does not mark it done: the run that claimed it last counts."""
+    (tmp_path / "release").touch()
+    queued = worker_tasks.held.enqueue(str(tmp_path))
+    claimed = DBTaskResult.objects.get(pk=queued.id)
+    claimed.claim("stalled-worker")
+    DBTaskResult.objects.filter(pk=claimed.pk).update(
+        status=TaskResultStatus.READY, started_at=None
+    )
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="stalled-worker",
+    )
+    worker.run_task(claimed)
+    assert lines(tmp_path)[::2] == ["start", "done"]
+    assert result_of(queued).status == TaskResultStatus.READY
 
 
 # prune_imports
