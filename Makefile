@@ -8,11 +8,13 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 # Python 3.12+ (Django 6.1 needs it). Override with: make run PYTHON=/path/to/python3.13
 PYTHON ?=
+# make run's web server port: make run PORT=8001
+PORT ?= 8000
 
 .PHONY: help run test lint format migrations-check screenshots install clean messages
 
 help:
-	@echo "make run               install, migrate, load the India–Japan data, serve on http://127.0.0.1:8000"
+	@echo "make run               install, migrate, load the India–Japan data, serve on http://127.0.0.1:8000 with a worker"
 	@echo "make test              the whole test suite (SQLite, or DATABASE_URL if set)"
 	@echo "make lint              ruff check and ruff format --check"
 	@echo "make migrations-check  fail if a model change has no migration"
@@ -47,10 +49,11 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 
 install: $(STAMP) $(MO)
 
+# Ends with the web server and one background worker (imports): Ctrl-C stops both.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py serve --port $(PORT)
 
 test: install
 	DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)

@@ -10,7 +10,10 @@
    with the public cache off ("cold") and on ("warm").
 3. Streams the CSV export of 100,000+ published updates from a fresh server: rows per second
    and how much the serving worker's peak memory grows.
-4. On PostgreSQL, the load test (`bench/load.py`): 20 clients for 30 s, half reading public
+4. Imports (issue 16, `bench/imports.py`): on the generated portfolio, a 10,000-row updates
+   file previewed (checked) and applied, each timed; on SQLite, and on PostgreSQL when one
+   answers.
+5. On PostgreSQL, the load test (`bench/load.py`): 20 clients for 30 s, half reading public
    pages, half analysts submitting updates; every submission is counted afterwards.
 
 It prints its tables and checks the targets (docs/benchmarks.md, "Targets"); it exits non-zero
@@ -72,6 +75,10 @@ LIST_GAIN = 1.5
 # 2026-11-28, the mean of two runs (docs/benchmarks.md). Only comparable on that machine
 # under the same load: re-measure the commit before the change next to the one after.
 LIST_BEFORE = {"list, page 1": 14.4, "list, page 20": 14.3}
+# Issue 16: 10,000 update rows previewed and applied within 15 s each, on the page data's
+# portfolio (1,000 commitments), on SQLite and PostgreSQL.
+IMPORT_ROWS = 10_000
+IMPORT_SECONDS = 15.0
 
 
 @dataclass
@@ -109,6 +116,7 @@ def main() -> int:
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-csv", action="store_true")
     parser.add_argument("--skip-reports", action="store_true")
+    parser.add_argument("--skip-imports", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--load-seconds", type=int, default=30)
     parser.add_argument("--load-clients", type=int, default=20)
@@ -168,6 +176,17 @@ def main() -> int:
         print("\nProgress reports (uncached, one worker):")
         print(_report_table(measured))
         missed += _check_reports(measured)
+
+    if not args.skip_imports:
+        print(f"\nImports: {IMPORT_ROWS:,} update rows on the portfolio of the page data")
+        databases = [("SQLite", _database("", "bench_imports.sqlite3", postgres=False))]
+        if postgres:
+            databases.append(("PostgreSQL", _database("tracker_bench_imports", "", True)))
+        for label, import_database in databases:
+            _generate(import_database, PAGE_DATA)
+            measured = _measure_import(import_database)
+            print(_import_line(label, measured))
+            missed += _check_import(label, measured)
 
     if not args.skip_load:
         if not postgres:
@@ -698,6 +717,44 @@ def _measure_reports(port: int) -> list[dict]:
     for row in measured:
         row["growth_mb"] = growth
     return measured
+
+
+def _measure_import(database: str) -> dict:
+    result = subprocess.run(
+        [PYTHON, "bench/imports.py", "--rows", str(IMPORT_ROWS)],
+        cwd=ROOT,
+        env=_base_env(database),
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _import_line(label: str, measured: dict) -> str:
+    applied = measured["apply_seconds"]
+    return (
+        f"  {label}: preview {measured['check_seconds']:.2f} s, "
+        + (f"apply {applied:.2f} s" if applied is not None else "not applied")
+        + f" ({measured['updates_added']:,} updates added, {measured['bytes'] / 1e6:.1f} MB file)"
+    )
+
+
+def _check_import(label: str, measured: dict) -> list[str]:
+    missed = []
+    checked = measured["checked"]
+    if checked["with_problems"] or checked["to_create"] != IMPORT_ROWS:
+        missed.append(
+            f"import on {label}: {checked['with_problems']} rows with problems, "
+            f"{checked['to_create']} to create (expected {IMPORT_ROWS}): {measured['problems']}"
+        )
+    for step in ("check", "apply"):
+        seconds = measured[f"{step}_seconds"]
+        if seconds is None or seconds > IMPORT_SECONDS:
+            missed.append(f"import {step} on {label}: {seconds} s > {IMPORT_SECONDS:.0f} s")
+    if measured["updates_added"] != IMPORT_ROWS:
+        missed.append(f"import on {label}: {measured['updates_added']} updates added")
+    return missed
 
 
 def _report_table(measured: list[dict]) -> str:

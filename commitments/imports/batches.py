@@ -145,8 +145,18 @@ class _Changed(Exception):
 
 
 def _store_rows(batch, plans, counts, message: str) -> None:
-    """Replace the batch's rows with these plans; the batch is then Checked."""
+    """Replace the batch's rows with these plans; the batch is then Checked. Under the
+    batch's lock and only while it is being worked on: a run that a worker taken for lost
+    finishes late neither doubles the rows nor undoes what happened since."""
     with transaction.atomic():
+        state = (
+            ImportBatch.objects.select_for_update()
+            .filter(pk=batch.pk)
+            .values_list("state", flat=True)
+            .first()
+        )
+        if state not in (ImportBatch.State.CHECKING, ImportBatch.State.APPLYING):
+            return  # cancelled meanwhile, or already stored by a later run
         ImportRow.objects.filter(batch=batch).delete()
         ImportRow.objects.bulk_create(
             [
