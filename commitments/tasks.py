@@ -4,16 +4,30 @@ Every task here may run more than once (a worker lost mid-task has its task run 
 another, commitments/worker.py): each one checks the state it starts from and writes all or
 nothing."""
 
+import logging
+
 from django.tasks import task
 
 from commitments.imports import batches
 
+logger = logging.getLogger(__name__)
+
 
 @task(queue_name="imports")
 def check_import(batch_id: int) -> None:
-    batches.check(batch_id)
+    try:
+        batches.check(batch_id)
+    except Exception:
+        logger.exception("Checking import batch %s failed", batch_id)
+        batches.fail(batch_id)
+        raise
 
 
 @task(queue_name="imports")
 def apply_import(batch_id: int) -> None:
-    batches.apply(batch_id)
+    try:
+        batches.apply(batch_id)
+    except Exception:
+        logger.exception("Applying import batch %s failed", batch_id)
+        batches.fail(batch_id)
+        raise

@@ -205,3 +205,25 @@ def start_apply(batch) -> bool:
         apply_import.enqueue(batch.pk)
     batch.state = locked.state
     return True
+
+
+def fail(batch_id: int) -> None:
+    """The batch's task stopped on an unexpected error (a bug, the database gone): say so on
+    the batch, which would otherwise stay "being checked" or "being applied" for good. An
+    apply that failed wrote nothing (its transaction was rolled back)."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.state not in (
+        ImportBatch.State.QUEUED,
+        ImportBatch.State.CHECKING,
+        ImportBatch.State.APPLY_QUEUED,
+        ImportBatch.State.APPLYING,
+    ):
+        return
+    with translation.override(batch.language):
+        message = translation.gettext(
+            "The import stopped on an unexpected error and nothing was imported. Upload the "
+            "file again; if it happens again, tell an administrator."
+        )
+    ImportBatch.objects.filter(pk=batch_id, state=batch.state).update(
+        state=ImportBatch.State.FAILED, message=message, updated_at=timezone.now()
+    )
