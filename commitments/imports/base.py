@@ -61,6 +61,12 @@ class Planner:
     def __init__(self, batch):
         self.batch = batch
 
+    def header_hint(self, names: set[str]) -> str:
+        """More words for a header without the required columns, given its normalised
+        names (e.g. "this looks like another export"); "" or a sentence starting with a
+        space."""
+        return ""
+
     def plan(self, table: Table, progress: Progress) -> list[RowPlan]:
         raise NotImplementedError
 

@@ -421,6 +421,7 @@ def _table(grid, notes: list[str], planner) -> Table:
                         "missing": ", ".join(f"“{name}”" for name in missing),
                         "expected": ", ".join(planner.columns),
                     }
+                    + planner.header_hint({normalise_name(v) for v in header if v.strip()})
                 )
             continue
         if not any(value.strip() for value in values):

@@ -132,6 +132,18 @@ class Planner(base.Planner):
     required = REQUIRED
     aliases = ALIASES
 
+    def header_hint(self, names: set[str]) -> str:
+        # The public export of published updates (/updates/export.csv) names commitments by
+        # title and puts all sources in one cell: not the columns this import reads.
+        if {"commitment_url", "sources"} <= names:
+            return " " + gettext(
+                "This looks like the public export of published updates, which names "
+                "commitments by title and puts every source in one cell. Download “Published "
+                "updates, in the import's columns” from the import page, edit that, and "
+                "upload it."
+            )
+        return ""
+
     # Planning -------------------------------------------------------------------------------
 
     def _user_may_import(self):
