@@ -314,10 +314,8 @@ class Planner(base.Planner):
         if "parent" in values:
             self._set_parent(instance, values["parent"], existing)
         errors = self._validate(instance, problems)
-        if "deadline" in values or "deadline_precision" in values:
-            # clean() stores the last day of a month or year deadline.
-            if "deadline" not in errors:
-                values["deadline"] = instance.deadline
+        if ("deadline" in values or "deadline_precision" in values) and "deadline" not in errors:
+            values["deadline"] = instance.deadline  # clean() stores a period's last day
         draft = Draft(
             slug=slug, pk=existing.pk if existing else None, values=values, parties=parties
         )

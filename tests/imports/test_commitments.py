@@ -353,7 +353,10 @@ def test_a_parent_row_with_problems_is_named(editor, world):
 
 # Applying -------------------------------------------------------------------------------------
 
-HEADER = "slug,title,summary,sector,event,parent,parties,announced_on,deadline,deadline_precision,target_value,target_unit,counts_toward_parent\n"
+HEADER = (
+    "slug,title,summary,sector,event,parent,parties,announced_on,deadline,deadline_precision,"
+    "target_value,target_unit,counts_toward_parent\n"
+)
 
 
 def run(user, text, filename="portfolio.csv"):
