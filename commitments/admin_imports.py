@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.views.decorators.http import require_safe
 
 from commitments import rules
 from commitments.imports import batches
@@ -147,6 +148,7 @@ def template_csv() -> str:
     return "\ufeff" + out.getvalue()
 
 
+@require_safe
 def template_view(request):
     _require_editor(request)
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
@@ -206,6 +208,7 @@ def _waiting_for_worker(batch) -> str:
     return "Waiting for a worker: is `manage.py worker` running?"
 
 
+@require_safe
 def batch_view(request, batch_id):
     batch = _batch(request, batch_id)
     rows = batch.rows.order_by(ORDER_PROBLEMS_FIRST, "number")
