@@ -11,7 +11,7 @@ from django.utils import translation
 from commitments.imports import batches
 from commitments.imports.base import ImportFileError, Row, Table
 from commitments.imports.commitments import Planner, parse_date, parse_number
-from commitments.models import Commitment, CommitmentParty, ImportBatch, StatusUpdate
+from commitments.models import Commitment, CommitmentParty, ImportBatch, Party, StatusUpdate
 from tests.factories import (
     make_analyst,
     make_commitment,
@@ -484,3 +484,20 @@ def test_a_skipped_row_writes_nothing(editor, world):
     # new-one lacks a summary, sector and date: problems, nothing applied.
     assert batch.state == ImportBatch.State.CHECKED
     assert existing.history.count() == before
+
+
+def test_apply_changes_the_parties_of_an_existing_commitment(editor, world):
+    nasa = make_party(slug="nasa")
+    isro = Party.objects.get(slug="isro")
+    existing = make_commitment(
+        slug="rail", sector=world, parties=[(nasa, "lead"), (isro, "partner")]
+    )
+    batch = run(editor, "slug,parties\nrail,isro:lead; jaxa:counterpart\n")
+    assert batch.state == ImportBatch.State.APPLIED, list(batch.rows.values("problems"))
+    assert [(link.party.slug, link.role) for link in existing.commitment_parties.all()] == [
+        ("isro", "lead"),
+        ("jaxa", "counterpart"),
+    ]
+    removed = CommitmentParty.history.get(party_id=nasa.pk, history_type="-")
+    assert removed.history_user == editor
+    assert removed.history_change_reason.startswith("Imported by")

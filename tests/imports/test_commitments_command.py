@@ -43,11 +43,11 @@ def test_imports_and_summarises(tmp_path, space):
 def test_problems_exit_non_zero_with_every_row(tmp_path, space):
     make_editor("cli-editor")
     with pytest.raises(CommandError, match=r"1 row\(s\) have problems"):
-        out, err = run(write(tmp_path, BAD), "--as", "cli-editor")
+        run(write(tmp_path, BAD), "--as", "cli-editor")
     assert not Commitment.objects.exists()
 
 
-def test_problem_rows_are_printed(tmp_path, space, capsys):
+def test_problem_rows_are_printed(tmp_path, space):
     make_editor("cli-editor")
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError):
