@@ -501,3 +501,23 @@ def test_apply_changes_the_parties_of_an_existing_commitment(editor, world):
     removed = CommitmentParty.history.get(party_id=nasa.pk, history_type="-")
     assert removed.history_user == editor
     assert removed.history_change_reason.startswith("Imported by")
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_public_list_export_imports_back_unchanged(client, editor, seeded, export_format):
+    """The list export's own columns are read (Commitment, Sector, Parties, Deadline, URL,
+    Target value, Unit); imported back unedited, every row is skipped."""
+    from commitments.imports.reading import read_table
+
+    response = client.get(f"/commitments/?_export={export_format}")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    batch = new_batch(editor, content, f"commitments.{export_format}")
+    table = read_table(batch.filename, content, Planner)
+    assert {"title", "sector", "parties", "deadline", "url", "target_value", "target_unit"} <= set(
+        table.columns
+    )
+    plans = Planner(batch).plan(table, lambda done: None)
+    assert len(plans) == Commitment.objects.count()
+    assert {p.action for p in plans} == {"skip"}, [
+        (p.subject, p.problems, p.notes) for p in plans if p.action != "skip"
+    ]
