@@ -52,6 +52,7 @@ from commitments.models import (
 )
 
 PROGRESS_EVERY = 100
+LOOKUP_CHUNK = 2000
 STAND_IN = -1  # parent_id while validating a row whose parent is another row of the file
 
 # Fields written straight from a cell (after parsing), in the order the notes list them.
@@ -205,12 +206,15 @@ class Planner(base.Planner):
         self.file_slugs = {slug for slug in slugs if slug}
         parents = {row.cells.get("parent", "").strip() for row in table.rows}
         wanted = {slug for slug in slugs | parents if slug}
-        self.existing = {
-            c.slug: c
-            for c in Commitment.objects.filter(slug__in=wanted)
-            .select_related("sector", "event", "parent")
-            .prefetch_related("commitment_parties__party")
-        }
+        self.existing = {}
+        wanted = sorted(wanted)
+        for start in range(0, len(wanted), LOOKUP_CHUNK):  # SQLite's bound parameters
+            self.existing.update(
+                (c.slug, c)
+                for c in Commitment.objects.filter(slug__in=wanted[start : start + LOOKUP_CHUNK])
+                .select_related("sector", "event", "parent")
+                .prefetch_related("commitment_parties__party")
+            )
         # Existing commitments' parents, to find loops through rows not in the file.
         self.db_parent = dict(
             Commitment.objects.filter(parent__isnull=False).values_list("slug", "parent__slug")
@@ -306,6 +310,8 @@ class Planner(base.Planner):
             values["target_unit"] = unit
             if label and not values.get("target_unit_label"):
                 values["target_unit_label"] = label
+        if values.get("target_unit", TargetUnit.OTHER) != TargetUnit.OTHER:
+            values["target_unit_label"] = ""  # a name belongs to an 'other' unit only
         parties = None
         if "parties" in self.columns_present:
             parties = self._parse_parties(cells.get("parties", ""), existing, problems)

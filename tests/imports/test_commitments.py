@@ -521,3 +521,19 @@ def test_the_public_list_export_imports_back_unchanged(client, editor, seeded, e
     assert {p.action for p in plans} == {"skip"}, [
         (p.subject, p.problems, p.notes) for p in plans if p.action != "skip"
     ]
+
+
+def test_a_named_unit_from_the_export_and_back_to_a_plain_one(editor, world):
+    [result] = plan(editor, [good(target_value="500", target_unit="MW")])
+    assert result.action == "create", result.problems
+    assert result.payload.values["target_unit"] == "other"
+    assert result.payload.values["target_unit_label"] == "MW"
+    make_commitment(
+        slug="solar",
+        sector=world,
+        target_value=Decimal("500"),
+        target_unit="other",
+        target_unit_label="MW",
+    )
+    [result] = plan(editor, [{"slug": "solar", "target_unit": "count"}])
+    assert "target_unit_label: MW → (empty)" in result.notes
