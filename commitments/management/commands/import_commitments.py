@@ -54,7 +54,7 @@ class Command(BaseCommand):
             content=content,
         )
         self.stdout.write(f"Checking {path.name} (batch {batch.pk})…")
-        batches.check(batch.pk, echo=self._echo("checked"))
+        batches.check(batch.pk, on_progress=self._echo("checked"))
         batch.refresh_from_db()
         if batch.state == ImportBatch.State.FAILED:
             raise CommandError(f"Nothing was imported: {batch.message}")
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             locked.state = ImportBatch.State.APPLY_QUEUED
             locked.save(update_fields=["state", "updated_at"])
         self.stdout.write("Applying…")
-        batches.apply(batch.pk, echo=self._echo("applied"))
+        batches.apply(batch.pk, on_progress=self._echo("applied"))
         batch.refresh_from_db()
         if batch.state != ImportBatch.State.APPLIED:
             self._show(batch)
