@@ -53,6 +53,7 @@ from commitments.models import (
 
 PROGRESS_EVERY = 100
 LOOKUP_CHUNK = 2000
+NOTE_TEXT = 80  # characters of a text shown in a "before → after" note
 STAND_IN = -1  # parent_id while validating a row whose parent is another row of the file
 
 # Fields written straight from a cell (after parsing), in the order the notes list them.
@@ -107,7 +108,8 @@ def _display(value) -> str:
         return value.isoformat()
     if isinstance(value, (Sector, Event, Commitment)):
         return value.slug
-    return str(value)
+    text = " ".join(str(value).split())  # a description's lines on one line
+    return text if len(text) <= NOTE_TEXT else text[: NOTE_TEXT - 1] + "…"
 
 
 def parties_text(pairs) -> str:

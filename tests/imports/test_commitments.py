@@ -537,3 +537,12 @@ def test_a_named_unit_from_the_export_and_back_to_a_plain_one(editor, world):
     )
     [result] = plan(editor, [{"slug": "solar", "target_unit": "count"}])
     assert "target_unit_label: MW → (empty)" in result.notes
+
+
+def test_a_long_text_change_is_shortened_in_the_note(editor, world):
+    make_commitment(slug="rail", sector=world, description="Old.\n\nSecond paragraph.")
+    [result] = plan(editor, [{"slug": "rail", "description": "New " * 100}])
+    [note] = result.notes
+    assert note.startswith("description: Old. Second paragraph. → New New")
+    assert note.endswith("…")
+    assert len(note) < 200
