@@ -546,3 +546,16 @@ def test_a_long_text_change_is_shortened_in_the_note(editor, world):
     assert note.startswith("description: Old. Second paragraph. → New New")
     assert note.endswith("…")
     assert len(note) < 200
+
+
+def test_a_database_refusal_undoes_the_whole_import(editor, world, monkeypatch):
+    """Should clean() ever let through what the table's constraints refuse, the import fails
+    as a whole, naming the row, and nothing stays written."""
+    monkeypatch.setattr(Commitment, "clean", lambda self: None)
+    text = HEADER + (
+        "one,One,One.,space,,,,2026-10-15,,,,,no\ntwo,Two,Two.,space,,,,2026-10-15,,,100,,no\n"
+    )
+    batch = run(editor, text)
+    assert batch.state == ImportBatch.State.FAILED
+    assert batch.message.startswith("Row 3 could not be saved:")
+    assert not Commitment.objects.exists()
