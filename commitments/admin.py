@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from commitments import rules
+from commitments import admin_imports, rules
 from commitments.forms import EditConflict, VersionCheckedForm, is_id
 from commitments.languages import OTHER_LANGUAGES, TRANSLATED_FIELDS, TranslationOrigin
 from commitments.models import (
@@ -337,8 +337,21 @@ class CommitmentAdmin(TranslatedContentAdmin, ReadOnlyHistoryMixin, SimpleHistor
         ),
     ]
 
+    change_list_template = "admin/commitments/commitment/change_list.html"
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("commitment_parties__party")
+
+    def get_urls(self):
+        """The import pages (commitments/admin_imports.py) before the model's own."""
+        return [*admin_imports.urls(self), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import_commitments": admin_imports.can_import(request.user),
+        }
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="status", ordering="current_status")
     def status(self, obj):

@@ -8,7 +8,7 @@ Statuses: 200 shown, 302 redirected (to sign in when anonymous, or onwards after
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from commitments.models import StatusUpdate
+from commitments.models import ImportBatch, StatusUpdate
 from tests.factories import (
     make_analyst,
     make_commitment,
@@ -191,11 +191,53 @@ TABLE = {
     "api:party-detail": ("/api/parties/isro/", PUBLIC_GET, NOT_ALLOWED, {}),
     # The admin's own pages are covered model by model in tests/admin/.
     "admin": ("/admin/", each(302, 302, 302, 200, 200), None, {}),
+    # Pages of the admin's own that are not a model's (ADMIN_PAGES below): listed one by one.
+    "admin:commitments_commitment_import": (
+        "/admin/commitments/commitment/import/",
+        each(302, 302, 302, 200, 200),
+        each(302, 302, 302, 200, 200),  # no file: the form again, with its error
+        {},
+    ),
+    "admin:commitments_commitment_import_template": (
+        "/admin/commitments/commitment/import/template.csv",
+        each(302, 302, 302, 200, 200),
+        each(302, 302, 302, 405, 405),
+        {},
+    ),
+    "admin:commitments_commitment_import_batch": (
+        "/admin/commitments/commitment/import/{import}/",
+        each(302, 302, 302, 200, 200),
+        each(302, 302, 302, 405, 405),
+        {},
+    ),
+    "admin:commitments_commitment_import_apply": (
+        "/admin/commitments/commitment/import/{import}/apply/",
+        each(302, 302, 302, 405, 405),
+        each(302, 302, 302, 302, 302),  # back to the batch, which says it cannot be applied
+        {},
+    ),
 }
 
 
+# Admin pages that are not a model's changelist, add, change, history or delete page
+# (tests/admin/ covers those): the import pages (commitments/admin_imports.py).
+ADMIN_PAGES = ("commitments_commitment_import",)
+
 # Addresses outside the language prefixes (tracker/urls.py): the same in every language.
-UNPREFIXED = {"healthz", "language", "admin"}
+UNPREFIXED = {
+    "healthz",
+    "language",
+    "admin",
+    *(name for name in TABLE if name.startswith("admin:")),
+}
+
+
+def admin_page_names(resolver):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from admin_page_names(pattern)
+        elif pattern.name and pattern.name.startswith(ADMIN_PAGES):
+            yield f"admin:{pattern.name}"
 
 
 def url_pattern_names(resolver=None, namespace=""):
@@ -203,6 +245,7 @@ def url_pattern_names(resolver=None, namespace=""):
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 yield "admin"
+                yield from admin_page_names(pattern)
                 continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from url_pattern_names(pattern, inner)
@@ -248,7 +291,15 @@ def world(db):
         "editor": editor,
         "superuser": make_user(is_staff=True, is_superuser=True),
     }
-    return people, {"draft": draft.pk, "submitted": submitted.pk, "published": published.pk}
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.COMMITMENTS,
+        created_by=editor,
+        filename="portfolio.csv",
+        checksum="0" * 64,
+        state=ImportBatch.State.CHECKED,  # nothing to apply: an apply is refused, harmlessly
+    )
+    ids = {"draft": draft.pk, "submitted": submitted.pk, "published": published.pk}
+    return people, {**ids, "import": batch.pk}
 
 
 @pytest.mark.parametrize("role", ROLES)
