@@ -28,24 +28,26 @@ def planner_for(batch):
     return Planner(batch)
 
 
-def _progress_writer(batch):
+def _progress_writer(batch, on_progress=None):
     last = [0]
 
     def progress(done: int) -> None:
         if done - last[0] >= PROGRESS_EVERY or done == batch.rows_total:
             last[0] = done
             ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
+        if on_progress is not None:
+            on_progress(done, batch.rows_total)
 
     return progress
 
 
-def _plan(batch):
+def _plan(batch, on_progress=None):
     """(planner, table, plans) for the batch's stored file. Raises ImportFileError."""
     planner = planner_for(batch)
     table = read_table(batch.filename, bytes(batch.content), planner)
     batch.rows_total = len(table.rows)
     ImportBatch.objects.filter(pk=batch.pk).update(rows_total=batch.rows_total, rows_done=0)
-    plans = planner.plan(table, _progress_writer(batch))
+    plans = planner.plan(table, _progress_writer(batch, on_progress))
     return planner, table, plans
 
 
@@ -62,9 +64,11 @@ def _counts(plans: list[RowPlan]) -> dict[str, int]:
     return counts
 
 
-def check(batch_id: int) -> None:
+def check(batch_id: int, on_progress=None) -> None:
     """Check the batch's file: store one ImportRow per row and the counts. Writes nothing
-    else. Runs again safely (a worker lost mid-check leaves the batch to be checked again)."""
+    else. Runs again safely (a worker lost mid-check leaves the batch to be checked again).
+    `on_progress(done, total)`, if given, is called as rows are planned (the commands print
+    it)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.state not in (ImportBatch.State.QUEUED, ImportBatch.State.CHECKING):
         return
@@ -72,7 +76,7 @@ def check(batch_id: int) -> None:
     batch.save(update_fields=["state", "updated_at"])
     with translation.override(batch.language):
         try:
-            _planner, table, plans = _plan(batch)
+            _planner, table, plans = _plan(batch, on_progress)
         except ImportFileError as error:
             batch.state = ImportBatch.State.FAILED
             batch.message = str(error)
@@ -88,7 +92,7 @@ def check(batch_id: int) -> None:
     _store_rows(batch, plans, _counts(plans), "\n".join(notes))
 
 
-def apply(batch_id: int) -> None:
+def apply(batch_id: int, on_progress=None) -> None:
     """Apply a checked batch: plan the file again (the data may have changed since the
     preview) and, if no row has a problem, write everything in one transaction. Otherwise
     nothing is written and the batch goes back to Checked with the new problems shown.
@@ -107,11 +111,11 @@ def apply(batch_id: int) -> None:
                 batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
                 if batch.state != ImportBatch.State.APPLYING:
                     return
-                planner, _table, plans = _plan(batch)
+                planner, _table, plans = _plan(batch, on_progress)
                 counts = _counts(plans)
                 if counts["with_problems"]:
                     raise _Changed(plans, counts)
-                written = planner.apply(plans, _progress_writer(batch))
+                written = planner.apply(plans, _progress_writer(batch, on_progress))
                 batch.state = ImportBatch.State.APPLIED
                 batch.applied_count = written
                 batch.applied_at = timezone.now()
