@@ -195,7 +195,7 @@ def test_upload_page_names_the_limits(client, analyst, settings):
     settings.IMPORT_MAX_ROWS = 1234
     client.force_login(analyst)
     page = client.get(reverse("commitments:import-upload")).content.decode()
-    assert "At most 5.0 MB and 1234 rows in one file." in page
+    assert "At most 5.0\xa0MB and 1,234 rows in one file." in page
 
 
 @pytest.mark.django_db
@@ -204,7 +204,7 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_named(client, analyst, 
     client.force_login(analyst)
     response = upload(client, b"a,b\n" + b"x" * (1024 * 1024 + 10))
     assert response.status_code == 200
-    assert "the largest file that can be imported is 1.0 MB" in response.content.decode()
+    assert "the largest file that can be imported is 1.0\xa0MB" in response.content.decode()
     assert not ImportBatch.objects.exists() and started["check"] == []
 
 
@@ -216,7 +216,7 @@ def test_a_request_far_over_the_limit_is_refused_before_its_body_is_read(
     client.force_login(analyst)
     response = upload(client, b"x" * 200_000)
     assert response.status_code == 413
-    assert "larger than 1.0 KB, the largest that can be imported" in response.content.decode()
+    assert "larger than 1.0\xa0KB, the largest that can be imported" in response.content.decode()
     assert not ImportBatch.objects.exists() and started["check"] == []
 
 
@@ -312,7 +312,7 @@ def test_while_working_the_page_refreshes_and_shows_progress(client, analyst):
     page = client.get(reverse("commitments:import-batch", args=[batch.pk])).content.decode()
     assert '<meta http-equiv="refresh" content="2">' in page
     assert '<progress id="import-progress" max="1000" value="250">' in page
-    assert "250 of 1000 rows" in page
+    assert "250 of 1,000 rows" in page
     assert "No worker is running" not in page
 
 
