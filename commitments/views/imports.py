@@ -139,7 +139,15 @@ def _too_large(request):
     return _upload_page(request, UpdatesImportForm(), status=413)
 
 
-@csrf_exempt  # checked in _receive_upload, once the request is known not to be too large
+def reads_own_body(view):
+    """Nothing before the view reads the request's body: the CSRF check (done after the
+    length check, in _receive_upload) and the NUL-byte guard (commitments/middleware.py)."""
+    view = csrf_exempt(view)
+    view.reads_own_body = True
+    return view
+
+
+@reads_own_body
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @permission_required(rules.CONTRIBUTE_PERMISSION, raise_exception=True)

@@ -221,6 +221,58 @@ def test_a_request_far_over_the_limit_is_refused_before_its_body_is_read(
 
 
 @pytest.mark.django_db
+def test_the_announced_length_is_enough_to_refuse(client, analyst, started):
+    """A request announcing more than the limit is answered without reading its body (here
+    the body is shorter than announced: reading it would fail)."""
+    client.force_login(analyst)
+    response = client.generic(
+        "POST",
+        reverse("commitments:import-upload"),
+        b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(500 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "the largest that can be imported" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["", "/ja", "/hi"])
+def test_a_nul_byte_is_a_form_error_not_a_crash(client, analyst, started, prefix):
+    """The NUL-byte guard leaves this form to the view (it reads its own body)."""
+    client.force_login(analyst)
+    response = client.post(
+        prefix + reverse("commitments:import-upload"),
+        {"file": SimpleUploadedFile("up\x00dates.csv", CSV, "text/csv"), "submit": "dr\x00afts"},
+    )
+    assert response.status_code == 200
+    assert 'class="field-errors"' in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["/ja", "/hi"])
+def test_the_announced_length_is_enough_in_every_language(client, analyst, started, prefix):
+    client.force_login(analyst)
+    response = client.generic(
+        "POST",
+        prefix + reverse("commitments:import-upload"),
+        b"--x--",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(500 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.django_db
+def test_other_posts_are_still_guarded_against_nul_bytes(client, analyst):
+    client.force_login(analyst)
+    response = client.post(reverse("commitments:update-new", args=["x"]), {"summary": "a\x00"})
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", ["updates.pdf", "updates.xls", "updates"])
 def test_only_csv_and_xlsx_are_taken(client, analyst, started, name):
     client.force_login(analyst)
