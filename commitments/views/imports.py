@@ -229,9 +229,7 @@ def batch_detail(request, pk):
     reloads itself), then the preview (problem rows first, every problem in words), then
     what was imported."""
     batch = _get_own_batch(request, pk)
-    show_rows = batch.state in (State.CHECKED, State.APPLIED) or (
-        batch.state == State.CANCELLED and batch.checked_at is not None
-    )
+    show_rows = batch.state in (State.CHECKED, State.APPLIED)
     page = _rows_page(batch, request.GET.get("page")) if show_rows else None
     waiting = batch.state in (State.QUEUED, State.APPLY_QUEUED)
     no_worker = (

@@ -369,6 +369,16 @@ def test_while_working_the_page_refreshes_and_shows_progress(client, analyst):
 
 
 @pytest.mark.django_db
+def test_a_batch_not_yet_started_shows_a_progress_bar_without_a_value(client, analyst):
+    batch = make_batch(analyst, state=State.QUEUED)
+    client.force_login(analyst)
+    page = client.get(reverse("commitments:import-batch", args=[batch.pk])).content.decode()
+    assert '<progress id="import-progress"></progress>' in page
+    assert "Waiting for its turn…" in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+
+
+@pytest.mark.django_db
 def test_a_batch_waiting_with_no_worker_says_so(client, analyst, settings, fixed_clock):
     settings.TASKS = {
         "default": {
