@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from commitments.cache import cache_public
 from commitments.feeds import CommitmentFeed, UpdatesFeed
-from commitments.views import editorial, imports, public
+from commitments.views import editorial, imports, imports_export, public
 
 app_name = "commitments"
 
@@ -67,6 +67,9 @@ urlpatterns = [
     # Pages that show drafts: never kept by a browser or a proxy (Cache-Control: no-store).
     path("workspace/", never_cache(editorial.workspace), name="workspace"),
     path("workspace/log/", never_cache(editorial.log_update), name="log-update"),
+    # Published updates in the updates import's columns, to edit and import again.
+    path("workspace/updates/export.csv", imports_export.export_csv, name="import-export-csv"),
+    path("workspace/updates/export.xlsx", imports_export.export_xlsx, name="import-export-xlsx"),
     path(
         "commitments/<slug:slug>/updates/new/",
         never_cache(editorial.update_new),

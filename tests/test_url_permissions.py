@@ -74,6 +74,18 @@ TABLE = {
     "commitments:badge": ("/commitments/chandrayaan-5/badge.svg", PUBLIC_GET, NOT_ALLOWED, {}),
     "commitments:workspace": ("/workspace/", SIGNED_IN_GET, NOT_ALLOWED, {}),
     "commitments:log-update": ("/workspace/log/", SIGNED_IN_GET, NOT_ALLOWED, {}),
+    "commitments:import-export-csv": (
+        "/workspace/updates/export.csv",
+        SIGNED_IN_GET,
+        NOT_ALLOWED,
+        {},
+    ),
+    "commitments:import-export-xlsx": (
+        "/workspace/updates/export.xlsx",
+        SIGNED_IN_GET,
+        NOT_ALLOWED,
+        {},
+    ),
     "commitments:number-system": (
         "/preferences/numbers/",
         NOT_ALLOWED,

@@ -63,6 +63,7 @@ PUBLISHER_MAX = Source._meta.get_field("publisher").max_length
 PROGRESS_FIELD = StatusUpdate._meta.get_field("progress_value")
 URL_FIELD = Source._meta.get_field("url")
 PROGRESS_EVERY = 200
+SUGGESTIONS = 200  # unknown slugs of one file given a "did you mean"
 IN_CHUNK = 2000  # values in one IN (…) list
 DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -151,6 +152,7 @@ class Planner(base.Planner):
         existing = self._existing_updates(commitments.values())
         sources = self._sources_on_record(table.rows, user)
         self._all_slugs = None
+        self._suggestions: dict[str, str] = {}
         self._statuses = status_vocabulary()
         self._new_sources: dict[str, dict] = {}  # URL (or title|publisher) → the new source
         seen_in_file: dict[tuple, int] = {}
@@ -210,10 +212,17 @@ class Planner(base.Planner):
         return found
 
     def _suggest(self, slug: str) -> str:
+        """A close slug ("did you mean"), for the first SUGGESTIONS unknown slugs of a file
+        (difflib over every slug costs about a millisecond each)."""
+        if slug in self._suggestions:
+            return self._suggestions[slug]
+        if len(self._suggestions) >= SUGGESTIONS:
+            return ""
         if self._all_slugs is None:
             self._all_slugs = list(Commitment.objects.values_list("slug", flat=True))
         close = difflib.get_close_matches(slug.casefold(), self._all_slugs, n=1, cutoff=0.75)
-        return close[0] if close else ""
+        self._suggestions[slug] = close[0] if close else ""
+        return self._suggestions[slug]
 
     def _plan_group(self, group, commitments, existing, sources, seen_in_file):
         head = group.head
@@ -300,17 +309,15 @@ class Planner(base.Planner):
                 % {"count": len(summary), "max": SUMMARY_MAX}
             )
 
-        if commitment is not None:
-            # The model's own rules: not in the future, not before the announcement, a
-            # progress value only against a target, never negative.
-            candidate = StatusUpdate(commitment=commitment, as_of=as_of, progress_value=progress)
-            try:
-                candidate.clean()
-            except ValidationError as error:
-                for messages in error.message_dict.values():
-                    problems.extend(messages)
-        elif progress is not None and progress < 0:
-            problems.append(gettext("The progress value cannot be negative."))
+        # The model's own rules: not in the future, not before the announcement, a progress
+        # value only against a target, never negative (those needing the commitment are
+        # skipped by clean() when it is unknown).
+        candidate = StatusUpdate(commitment=commitment, as_of=as_of, progress_value=progress)
+        try:
+            candidate.clean()
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                problems.extend(messages)
 
         subject, text = slug, summary
         key = None
@@ -537,33 +544,48 @@ class Planner(base.Planner):
         for update in updates:
             update.cited_sources = texts.get(update.pk, "")
 
-        # History, as the form path leaves it: a record of each update with its sources.
-        records = StatusUpdate.history.bulk_history_create(
-            updates, batch_size=1000, default_user=user, default_change_reason=reason
-        )
-        self._m2m_history(records, links)
+        # History, as the form path leaves it: a record of each update with its sources
+        # (the m2m history), by the uploader, saying which file. Set-based: copied by the
+        # database from the rows just written, as simple-history's bulk_history_create would
+        # build them (its Python path cost three seconds per 10,000 updates).
+        self._history([update.pk for update in updates], user, reason, now)
         progress(len(plans))
         return len(updates)
 
     @staticmethod
-    def _m2m_history(records, links):
+    def _history(update_ids, user, reason, now):
         from django.apps import apps
+        from django.db import connection
 
-        model = apps.get_model("commitments", "HistoricalStatusUpdate_sources")
-        by_update = {}
-        for link in links:
-            by_update.setdefault(link.statusupdate_id, []).append(link)
-        rows = [
-            model(
-                history_id=record.pk,
-                id=link.pk,
-                statusupdate_id=link.statusupdate_id,
-                source_id=link.source_id,
-            )
-            for record in records
-            for link in by_update.get(record.id, [])
-        ]
-        model.objects.bulk_create(rows, batch_size=2000)
+        history = StatusUpdate.history.model
+        m2m = apps.get_model("commitments", "HistoricalStatusUpdate_sources")
+        through = StatusUpdate.sources.through
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in history.tracked_fields)
+        last = history.objects.order_by("-history_id").values_list("history_id", flat=True)
+        before = last.first() or 0
+        when = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            for chunk in _chunks(update_ids):
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "
+                    "history_change_reason, history_type, history_user_id) "
+                    f"SELECT {columns}, %s, %s, '+', %s "
+                    f"FROM {quote(StatusUpdate._meta.db_table)} WHERE id IN ({marks}) "
+                    "ORDER BY id",
+                    [when, reason, user.pk, *chunk],
+                )
+                cursor.execute(
+                    f"INSERT INTO {quote(m2m._meta.db_table)} "
+                    "(history_id, id, statusupdate_id, source_id) "
+                    "SELECT h.history_id, t.id, t.statusupdate_id, t.source_id "
+                    f"FROM {quote(through._meta.db_table)} t "
+                    f"JOIN {quote(history._meta.db_table)} h ON h.id = t.statusupdate_id "
+                    f"WHERE h.history_id > %s AND t.statusupdate_id IN ({marks}) "
+                    "ORDER BY t.id",
+                    [before, *chunk],
+                )
 
 
 def _chunks(values, size=IN_CHUNK):

@@ -64,7 +64,7 @@ def test_problem_rows_are_printed_and_exit_non_zero(tmp_path, analyst, rail):
         finally:
             printed = err.getvalue()
     assert "row 3: No commitment has the slug “nowhere”" in printed
-    assert "row 3: The as-of date cannot be in the future." not in printed  # no commitment
+    assert "row 3: The as-of date cannot be in the future." in printed
     assert not StatusUpdate.objects.exists()
 
 

@@ -118,3 +118,11 @@ def test_upload_page_names_the_planners_columns(client, analyst):
     html = client.get(reverse("commitments:import-upload")).content.decode()
     for column in HEADER:
         assert f"<code>{column}</code>" in html
+
+
+@pytest.mark.django_db
+def test_upload_page_links_to_the_importable_export(client, analyst):
+    client.force_login(analyst)
+    html = client.get(reverse("commitments:import-upload")).content.decode()
+    assert f'href="{reverse("commitments:import-export-csv")}"' in html
+    assert f'href="{reverse("commitments:import-export-xlsx")}"' in html

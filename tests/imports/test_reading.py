@@ -337,3 +337,32 @@ def test_cell_text_numbers_without_noise():
     assert cell_text(2.5e-7) == "0.00000025"
     assert cell_text(True) == "TRUE"
     assert cell_text(datetime.datetime(2026, 1, 5, 13, 30)) == "2026-01-05T13:30:00"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            # XML has no place for most control characters (the export drops them) and reads
+            # a carriage return as a line feed.
+            alphabet=st.characters(
+                blacklist_categories=("Cs",),
+                blacklist_characters="".join(map(chr, [*range(0, 9), 11, 12, *range(13, 32)])),
+            ),
+            max_size=30,
+        ),
+        min_size=3,
+        max_size=3,
+    )
+)
+def test_any_text_cell_round_trips_through_an_xlsx_export(cells):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Updates")
+    sheet.append(["commitment", "summary", "as_of", "status"])
+    sheet.append(["x", *[escape(cell) for cell in cells]])
+    out = io.BytesIO()
+    workbook.save(out)
+    got = read(out.getvalue(), name="x.xlsx").rows[0].cells
+    assert [got["summary"], got["as_of"], got["status"]] == cells
