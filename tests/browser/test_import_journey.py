@@ -85,3 +85,67 @@ def test_upload_preview_fix_and_import_on_a_phone(page, live_server, seeded):
         StatusUpdate.objects.filter(author__username="asha").values_list("state", flat=True)
     )
     assert states == {StatusUpdate.State.SUBMITTED}
+
+
+def test_import_pages_fit_every_width(page, live_server, seeded):
+    """The upload page and a preview with a long bad row: no overflow, no clipped text, no
+    small targets, no serious accessibility problem, at every width the site is checked at."""
+    import hashlib
+
+    from commitments.models import ImportBatch, ImportRow
+    from tests.browser.test_layouts import WIDTHS, check_layout, sign_in_as
+
+    analyst = make_analyst("hana")
+    data = b"commitment,as_of\n"
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.UPDATES,
+        created_by=analyst,
+        filename="a-rather-long-file-name-for-the-october-updates-of-the-portfolio.csv",
+        checksum=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        content=data,
+        state=ImportBatch.State.CHECKED,
+        rows_total=3,
+        rows_done=3,
+        to_create=2,
+        with_problems=1,
+    )
+    ImportRow.objects.bulk_create(
+        [
+            ImportRow(
+                batch=batch,
+                number=2,
+                action="error",
+                subject="fifty-thousand-skilled-professionals-and-then-some-more",
+                text="A summary long enough to wrap on a phone, as summaries often are.",
+                problems=[
+                    "The as-of date 2031-05-01 is in the future.",
+                    "The source URL “ftp://example.org/a-very-long-address/with/many/parts” "
+                    "is not valid: it must start with http:// or https://.",
+                ],
+            ),
+            ImportRow(batch=batch, number=3, action="create", subject="chandrayaan-5", text="x"),
+            ImportRow(batch=batch, number=4, action="create", subject="chandrayaan-5", text="y"),
+        ]
+    )
+    working = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.UPDATES,
+        created_by=analyst,
+        filename="checking.csv",
+        checksum="0" * 64,
+        content=b"",
+        state=ImportBatch.State.CHECKING,
+        rows_total=1000,
+        rows_done=250,
+    )
+    site = live_server.url
+    sign_in_as(page, site, analyst)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in ("/workspace/imports/", f"/workspace/imports/{batch.pk}/"):
+            page.goto(site + path)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            check_layout(page, width)
+        page.goto(f"{site}/workspace/imports/{working.pk}/")
+        expect(page.locator("progress")).to_have_attribute("value", "250")
+        assert_fits_width(page, width)
