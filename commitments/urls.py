@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from commitments.cache import cache_public
 from commitments.feeds import CommitmentFeed, UpdatesFeed
-from commitments.views import editorial, imports_export, public
+from commitments.views import editorial, imports, imports_export, public
 
 app_name = "commitments"
 
@@ -85,4 +85,13 @@ urlpatterns = [
     path("updates/<int:pk>/publish/", editorial.update_publish, name="update-publish"),
     path("updates/<int:pk>/reject/", editorial.update_reject, name="update-reject"),
     path("review/", never_cache(editorial.review), name="review"),
+    # The analysts' updates import (commitments/views/imports.py).
+    path("workspace/imports/", never_cache(imports.upload), name="import-upload"),
+    path(
+        "workspace/imports/<int:pk>/",
+        never_cache(imports.batch_detail),
+        name="import-batch",
+    ),
+    path("workspace/imports/<int:pk>/apply/", imports.batch_apply, name="import-apply"),
+    path("workspace/imports/<int:pk>/cancel/", imports.batch_cancel, name="import-cancel"),
 ]

@@ -1,6 +1,7 @@
 """Make the pictures in docs/screenshots/ that README.md shows.
 
     .venv/bin/python docs/make_screenshots.py        (or: make screenshots)
+    .venv/bin/python docs/make_screenshots.py --only imports     (the import pages only)
 
 No network and nothing to install by hand: it builds a throwaway SQLite database in a temporary
 folder (migrate, load_demo), adds a small story through the model workflow (two progress
@@ -323,7 +324,7 @@ def sign_in(context, site: str, username: str):
     return page
 
 
-def take_pictures(site: str, ids: dict) -> None:
+def take_pictures(site: str, ids: dict, only: str | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -335,6 +336,11 @@ def take_pictures(site: str, ids: dict) -> None:
                 device_scale_factor=1,  # small files; README shows them scaled down anyway
                 reduced_motion="reduce",
             )
+
+        if only == "imports":
+            import_pictures(browser, site, context)
+            browser.close()
+            return
 
         def visit(page, path):
             page.goto(site + path)
@@ -440,7 +446,72 @@ def take_pictures(site: str, ids: dict) -> None:
         printer.close()
         pdf_to_png(pdf, "print-detail.png")
 
+        import_pictures(browser, site, context)
         browser.close()
+
+
+IMPORT_HEADER = [
+    "commitment",
+    "as_of",
+    "status",
+    "progress_value",
+    "summary",
+    "body",
+    "source_title",
+    "source_url",
+    "source_publisher",
+]
+
+
+def import_file() -> dict:
+    """A spreadsheet of three updates, one of them dated in the future (the bad row)."""
+    import csv
+    import io
+
+    rows = [
+        [SKILLED, "2026-10-31", "in_progress", "11000", "11,000 placed so far", "",
+         "Placement report October 2026", "https://example.org/mea-placements-2026-10",
+         "Ministry of External Affairs"],
+        [CHANDRAYAAN, "2031-05-01", "in_progress", "", "Lander integration under way", "",
+         "JAXA press release", "https://example.org/jaxa-lander", "JAXA"],
+        [FIVE_LAKH, "2026-09-30", "in_progress", "45000", "45,000 moved to Japan so far", "",
+         "Indians in Japan: arrivals to September 2026",
+         "https://example.org/mea-arrivals-2026-09", "Ministry of External Affairs"],
+    ]  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(IMPORT_HEADER)
+    writer.writerows(rows)
+    return {
+        "name": "updates-october.csv",
+        "mimeType": "text/csv",
+        "buffer": out.getvalue().encode(),
+    }
+
+
+def import_pictures(browser, site: str, context) -> None:
+    """The analyst's import preview with a bad row, on a phone and a desktop (issue 16)."""
+    analyst = context(PHONE, 812)
+    page = sign_in(analyst, site, "analyst")
+    page.goto(f"{site}/workspace/imports/")
+    page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(import_file())
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_load_state("networkidle")
+    if "/workspace/imports/" not in page.url or page.locator(".import-rows").count() == 0:
+        sys.exit(f"the import preview did not show: {page.url}")
+    preview = page.url
+    shoot(page, "import-preview-phone.png", max_height=1600)
+    analyst.close()
+
+    analyst = context(DESKTOP, 900)
+    page = sign_in(analyst, site, "analyst")
+    page.goto(preview)
+    page.wait_for_load_state("networkidle")
+    shoot(page, "import-preview.png", max_height=1400)
+    page.goto(f"{site}/workspace/imports/")
+    page.wait_for_load_state("networkidle")
+    shoot(page, "import-upload.png", max_height=1400)
+    analyst.close()
 
 
 def pdf_to_png(pdf: Path, name: str) -> None:
@@ -495,6 +566,8 @@ def demo_site():
             "DATABASE_URL": f"sqlite:///{Path(tmp) / 'db.sqlite3'}",
             "DEBUG": "1",
             "PUBLIC_CACHE_SECONDS": "0",
+            # The import pictures: the check and the apply run in the request, no worker.
+            "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
             "PYTHONUNBUFFERED": "1",
         }
         env.pop("REDIS_URL", None)  # a throwaway site: keep its pages out of any shared cache
@@ -539,22 +612,29 @@ def demo_site():
                     server.wait()
 
 
-def main() -> None:
+def main(only: str | None = None) -> None:
     if not Path(CHROMIUM).exists():
         sys.exit(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium, or CHROMIUM_PATH")
     started = time.monotonic()
     OUT.mkdir(parents=True, exist_ok=True)
     with demo_site() as (site, ids):
         print(f"Writing {OUT.relative_to(ROOT)}/:")
-        take_pictures(site, ids)
-        report_picture(site)
+        take_pictures(site, ids, only)
+        if only is None:
+            report_picture(site)
     print(f"Done in {time.monotonic() - started:.0f} s.")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--story", action="store_true", help=argparse.SUPPRESS)
-    if parser.parse_args().story:
+    parser.add_argument(
+        "--only",
+        choices=["imports"],
+        help="make only these pictures (imports: the updates import's pages)",
+    )
+    arguments = parser.parse_args()
+    if arguments.story:
         story_main()
     else:
-        main()
+        main(arguments.only)

@@ -8,7 +8,7 @@ Statuses: 200 shown, 302 redirected (to sign in when anonymous, or onwards after
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from commitments.models import ImportBatch, StatusUpdate
+from commitments.models import ImportBatch, ImportRow, StatusUpdate
 from tests.factories import (
     make_analyst,
     make_commitment,
@@ -153,6 +153,31 @@ TABLE = {
         each(302, 403, 403, 302, 302),
         {"comment": "Needs a better source."},
     ),
+    # The updates import: contributors upload; a batch is its uploader's alone (404 to others).
+    "commitments:import-upload": (
+        "/workspace/imports/",
+        SIGNED_IN_GET,
+        each(302, 200, 200, 200, 200),  # no file: the form comes back with its error
+        {},
+    ),
+    "commitments:import-batch": (
+        "/workspace/imports/{batch}/",
+        each(302, 200, 404, 404, 404),
+        NOT_ALLOWED,
+        {},
+    ),
+    "commitments:import-apply": (
+        "/workspace/imports/{batch}/apply/",
+        NOT_ALLOWED,
+        each(302, 302, 404, 404, 404),
+        {},
+    ),
+    "commitments:import-cancel": (
+        "/workspace/imports/{batch}/cancel/",
+        NOT_ALLOWED,
+        each(302, 302, 404, 404, 404),
+        {},
+    ),
     "healthz": ("/healthz", PUBLIC_GET, NOT_ALLOWED, {}),
     # The language switcher: remembers the choice, then on to the page (GET only, a link).
     "language": ("/language/ja/?next=/ja/", each(302, 302, 302, 302, 302), NOT_ALLOWED, {}),
@@ -284,6 +309,19 @@ def world(db):
     )
     submitted.sources.add(make_source())
     submitted.submit()
+    # A checked import of analyst A's with a problem row (nothing to apply: applying it is
+    # refused and it stays on its page, whoever may try).
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.UPDATES,
+        created_by=analyst_a,
+        filename="updates.csv",
+        checksum="0" * 64,
+        content=b"",
+        state=ImportBatch.State.CHECKED,
+        rows_total=1,
+        with_problems=1,
+    )
+    ImportRow.objects.create(batch=batch, number=2, action="error", problems=["Bad date."])
     people = {
         "anonymous": None,
         "analyst_a": analyst_a,
@@ -291,15 +329,20 @@ def world(db):
         "editor": editor,
         "superuser": make_user(is_staff=True, is_superuser=True),
     }
-    batch = ImportBatch.objects.create(
+    commitments_batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.COMMITMENTS,
         created_by=editor,
         filename="portfolio.csv",
         checksum="0" * 64,
         state=ImportBatch.State.CHECKED,  # nothing to apply: an apply is refused, harmlessly
     )
-    ids = {"draft": draft.pk, "submitted": submitted.pk, "published": published.pk}
-    return people, {**ids, "import": batch.pk}
+    return people, {
+        "draft": draft.pk,
+        "submitted": submitted.pk,
+        "published": published.pk,
+        "batch": batch.pk,
+        "import": commitments_batch.pk,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -138,9 +138,8 @@ class Planner(base.Planner):
         if {"commitment_url", "sources"} <= names:
             return " " + gettext(
                 "This looks like the public export of published updates, which names "
-                "commitments by title and puts every source in one cell. Download “Published "
-                "updates, in the import's columns” from the import page, edit that, and "
-                "upload it."
+                "commitments by title and puts every source in one cell. On the import page, "
+                "download the export of the updates (CSV or Excel), edit that, and upload it."
             )
         return ""
 
