@@ -105,6 +105,11 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[\s_\-]+", "_", name).strip("_")
 
 
+def _header_hint(planner, header: list[str]) -> str:
+    hint = getattr(planner, "header_hint", None)
+    return hint({normalise_name(value) for value in header if value.strip()}) if hint else ""
+
+
 def _count(n: int) -> str:
     return number_format(n, force_grouping=True)
 
@@ -421,7 +426,7 @@ def _table(grid, notes: list[str], planner) -> Table:
                         "missing": ", ".join(f"“{name}”" for name in missing),
                         "expected": ", ".join(planner.columns),
                     }
-                    + planner.header_hint({normalise_name(v) for v in header if v.strip()})
+                    + _header_hint(planner, header)
                 )
             continue
         if not any(value.strip() for value in values):
