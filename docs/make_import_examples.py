@@ -1,4 +1,4 @@
-"""Writes the commitments import's example files (docs/issue16-commitments.md):
+"""Writes the commitments import's example files (docs/imports-commitments.md):
 
 - fixtures/imports/new-portfolio-30.xlsx: 30 commitments of a next summit (the 16th
   India–Japan Annual Summit, New Delhi, October 2026), with the seed data's sectors and

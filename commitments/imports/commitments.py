@@ -4,7 +4,7 @@ The columns are the public list export's (Commitment, Sector, Parties, Deadline,
 value, Unit; its computed columns such as Status or Progress are ignored) plus what a
 commitment needs to be made whole: slug, summary, description, event, parent, announced_on,
 deadline_precision, target_unit_label, baseline_value, target_wording, counts_toward_parent.
-docs/issue16-commitments.md is the reference.
+docs/imports-commitments.md is the reference.
 
 - A column that is not in the file leaves that field as it is; an empty cell in a column
   that is there empties the field (and is a problem where the field is required).
