@@ -369,6 +369,20 @@ def test_while_working_the_page_refreshes_and_shows_progress(client, analyst):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("state", [State.APPLY_QUEUED, State.APPLYING])
+def test_while_applying_the_bar_claims_no_progress_it_cannot_see(client, analyst, state):
+    # The check left rows_done = rows_total; applying is one transaction, whose progress
+    # nobody outside it sees: no full bar while nothing is written yet.
+    batch = make_batch(analyst, state=state, rows_total=1000, rows_done=1000)
+    client.force_login(analyst)
+    page = client.get(reverse("commitments:import-batch", args=[batch.pk])).content.decode()
+    assert '<progress id="import-progress"></progress>' in page
+    assert 'value="1000"' not in page
+    assert "Checking the 1,000 rows once more and writing them all in one go…" in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+
+
+@pytest.mark.django_db
 def test_a_batch_not_yet_started_shows_a_progress_bar_without_a_value(client, analyst):
     batch = make_batch(analyst, state=State.QUEUED)
     client.force_login(analyst)
