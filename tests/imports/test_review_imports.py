@@ -1,0 +1,115 @@
+"""Review of issue 16's imports: findings, each shown by a test that failed before its fix."""
+
+import io
+import re
+import time
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from commitments.imports import reading
+from commitments.imports.base import ImportFileError
+from commitments.imports.reading import read_table
+
+
+class Plain:
+    kind = "test"
+    columns = ["commitment", "as_of", "status", "summary"]
+    required = ["commitment", "summary"]
+    aliases = {}
+
+
+def _workbook(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _rewrite_sheet(data: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML passed through `change`."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = change(content)
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def _dimension(ref: bytes):
+    return lambda xml: re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="' + ref + b'"/>', xml)
+
+
+def _far_row(number: int):
+    row = b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (number, number)
+    return lambda xml: xml.replace(b"</sheetData>", row + b"</sheetData>")
+
+
+HEADER = ["commitment", "as_of", "status", "summary"]
+ROW = ["rail-link", "2026-01-05", "on_track", "Work began"]
+
+
+def test_a_forged_dimension_does_not_make_the_worker_convert_billions_of_cells(monkeypatch):
+    """Finding: a 5 KB XLSX whose <dimension> says A1:XFD1048576 and which has one cell on the
+    last row made openpyxl pad every missing row to 16,384 cells, each converted by
+    cell_text: about 17 billion calls, hours of a worker (20,000 rows took 12 s)."""
+    data = _workbook([HEADER, ROW])
+    data = _rewrite_sheet(data, lambda xml: _far_row(1_048_576)(_dimension(b"A1:XFD1048576")(xml)))
+    assert len(data) < 10_000
+    calls = [0]
+    real = reading.cell_text
+
+    def counted(value):
+        calls[0] += 1
+        if calls[0] > 1_000_000:
+            raise AssertionError("more than a million cells converted for a 5 KB file")
+        return real(value)
+
+    monkeypatch.setattr(reading, "cell_text", counted)
+    start = time.monotonic()
+    try:
+        read_table("bomb.xlsx", data, Plain)
+    except ImportFileError:
+        pass
+    assert time.monotonic() - start < 5
+
+
+def test_a_row_numbered_past_excels_last_row_is_not_waited_for():
+    data = _rewrite_sheet(_workbook([HEADER, ROW]), _far_row(2_000_000_000))
+    start = time.monotonic()
+    table = read_table("far.xlsx", data, Plain)
+    assert time.monotonic() - start < 5
+    assert [row.number for row in table.rows] == [2]
+
+
+def test_a_stale_dimension_does_not_drop_rows_silently():
+    """Finding: openpyxl stops at the sheet's <dimension>; a writer that leaves it stale
+    (A1:D2 with 4 data rows) lost rows 3–5 without a word."""
+    rows = [HEADER] + [[f"c-{n}", "2026-01-05", "on_track", f"row {n}"] for n in range(4)]
+    data = _rewrite_sheet(_workbook(rows), _dimension(b"A1:D2"))
+    table = read_table("stale.xlsx", data, Plain)
+    assert [row.cells["summary"] for row in table.rows] == ["row 0", "row 1", "row 2", "row 3"]
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(settings):
+    """Finding: the sheet's XML was unpacked whole (_sheet_xml, openpyxl's shared strings):
+    a workbook within the upload limit could unpack to a thousand times its size."""
+    settings.IMPORT_MAX_BYTES = 100 * 1024
+    padding = b" " * (5 * 1024 * 1024)  # 5 MB of blanks pack to a few KB
+    data = _rewrite_sheet(
+        _workbook([HEADER, ROW]), lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + padding)
+    )
+    assert len(data) < settings.IMPORT_MAX_BYTES
+    with pytest.raises(ImportFileError, match="MB"):
+        read_table("bomb.xlsx", data, Plain)
+
+
+def test_an_ordinary_workbook_is_still_read():
+    table = read_table("ok.xlsx", _workbook([HEADER, ROW]), Plain)
+    assert table.rows[0].cells["commitment"] == "rail-link"
