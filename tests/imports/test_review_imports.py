@@ -1,5 +1,6 @@
 """Review of issue 16's imports: findings, each shown by a test that failed before its fix."""
 
+import datetime
 import io
 import re
 import time
@@ -113,3 +114,35 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(settings):
 def test_an_ordinary_workbook_is_still_read():
     table = read_table("ok.xlsx", _workbook([HEADER, ROW]), Plain)
     assert table.rows[0].cells["commitment"] == "rail-link"
+
+
+# --- Updates import: another person's draft ------------------------------------------------
+
+
+def test_another_analysts_draft_is_neither_revealed_nor_a_reason_to_skip(analyst, other_analyst):
+    """Finding: rows the same as any recorded update (not rejected) were skipped with
+    "Already recorded (update #N, draft …)": another analyst's private draft made this
+    analyst's row vanish and told them it exists (rules: nobody sees another's draft)."""
+    from tests.factories import make_commitment, make_update
+    from tests.imports.test_updates import csv_file, problems, row, upload
+
+    rail = make_commitment(slug="rail-link", title="High-speed rail link")
+    secret = make_update(
+        rail, author=other_analyst, as_of=datetime.date(2026, 1, 5), summary="Work began on site."
+    )
+    batch = upload(analyst, csv_file([row("rail-link")]))
+    assert problems(batch) == {}
+    (only,) = batch.rows.all()
+    assert only.action == "create"
+    assert f"#{secret.pk}" not in " ".join(only.notes)
+
+
+def test_ones_own_draft_is_still_skipped(analyst):
+    from tests.factories import make_commitment, make_update
+    from tests.imports.test_updates import csv_file, row, upload
+
+    rail = make_commitment(slug="rail-link", title="High-speed rail link")
+    make_update(rail, author=analyst, as_of=datetime.date(2026, 1, 5), summary="Work began on site.")
+    batch = upload(analyst, csv_file([row("rail-link")]))
+    (only,) = batch.rows.all()
+    assert only.action == "skip"
