@@ -115,6 +115,8 @@ def apply(batch_id: int, on_progress=None) -> None:
                 counts = _counts(plans)
                 if counts["with_problems"]:
                     raise _Changed(plans, counts)
+                if _writes_otherwise(batch, plans):
+                    raise _Changed(plans, counts, _ACTS_OTHERWISE)
                 written = planner.apply(plans, _progress_writer(batch, on_progress))
                 batch.state = ImportBatch.State.APPLIED
                 batch.applied_count = written
@@ -130,6 +132,11 @@ def apply(batch_id: int, on_progress=None) -> None:
                 translation.gettext(
                     "Nothing was imported: the data changed since the preview and some rows "
                     "now have problems. They are listed below."
+                )
+                if changed.why == _HAS_PROBLEMS
+                else translation.gettext(
+                    "Nothing was imported: the data changed since the preview, and some rows "
+                    "would now write something else. Check the preview below and import again."
                 ),
             )
         except ImportFileError as error:
@@ -138,10 +145,33 @@ def apply(batch_id: int, on_progress=None) -> None:
             )
 
 
+_HAS_PROBLEMS, _ACTS_OTHERWISE = "problems", "otherwise"
+
+
 class _Changed(Exception):
-    def __init__(self, plans, counts):
-        super().__init__("rows have problems now")
-        self.plans, self.counts = plans, counts
+    def __init__(self, plans, counts, why=_HAS_PROBLEMS):
+        super().__init__("rows have problems now" if why == _HAS_PROBLEMS else "rows changed")
+        self.plans, self.counts, self.why = plans, counts, why
+
+
+def _writes_otherwise(batch, plans) -> bool:
+    """Whether a row would now write something the person did not see in the preview they
+    confirmed: a create that became an update (another person made that commitment in
+    between), a skip that became a create, an update with other changes. A row that now
+    writes less (a create now skipped: already recorded) is not a reason to stop."""
+    previewed = {
+        number: (action, notes)
+        for number, action, notes in ImportRow.objects.filter(batch=batch).values_list(
+            "number", "action", "notes"
+        )
+    }
+    if not previewed:  # nothing stored to compare with (not checked through check())
+        return False
+    return any(
+        previewed.get(plan.number) != (plan.action, plan.notes)
+        for plan in plans
+        if plan.action in (ImportRow.Action.CREATE, ImportRow.Action.UPDATE)
+    )
 
 
 def _store_rows(batch, plans, counts, message: str) -> None:

@@ -146,3 +146,79 @@ def test_ones_own_draft_is_still_skipped(analyst):
     batch = upload(analyst, csv_file([row("rail-link")]))
     (only,) = batch.rows.all()
     assert only.action == "skip"
+
+
+# --- Apply writes only what the preview showed ---------------------------------------------
+
+
+def _commitments_batch(user, content: bytes):
+    import hashlib
+
+    from commitments.imports import batches
+    from commitments.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.COMMITMENTS,
+        created_by=user,
+        language="en-gb",
+        filename="portfolio.csv",
+        checksum=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+    )
+    batches.check(batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+PORTFOLIO = (
+    b"slug,title,summary,sector,announced_on\n"
+    b"lunar-lander,Lunar lander,A joint lander.,space,2026-10-15\n"
+)
+
+
+def test_a_previewed_create_is_not_applied_as_an_update_of_someone_elses_commitment(db):
+    """Finding: apply planned the file again and wrote whatever that said. A row previewed
+    as "create lunar-lander" was applied as an update of the commitment another editor made
+    with that slug in between: their title and summary overwritten, unseen by either, and
+    the result page still said "create"."""
+    from commitments.imports import batches
+    from commitments.models import Commitment, ImportBatch
+    from tests.factories import make_commitment, make_editor, make_sector
+
+    space = make_sector(slug="space", name="Space")
+    editor = make_editor("importer")
+    batch = _commitments_batch(editor, PORTFOLIO)
+    assert (batch.state, batch.to_create) == (ImportBatch.State.CHECKED, 1), batch.message
+    theirs = make_commitment(
+        slug="lunar-lander", title="Colleague's lander", summary="Theirs.", sector=space
+    )
+    assert batches.start_apply(batch)
+    batch.refresh_from_db()
+    theirs.refresh_from_db()
+    assert theirs.title == "Colleague's lander"
+    assert batch.state == ImportBatch.State.CHECKED
+    assert "changed since the preview" in batch.message
+    assert [row.action for row in batch.rows.all()] == ["update"]
+    # Confirmed again, on the new preview, it is applied.
+    assert batches.start_apply(batch)
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.APPLIED
+    assert Commitment.objects.get(slug="lunar-lander").title == "Lunar lander"
+
+
+def test_a_row_that_now_writes_less_does_not_stop_the_apply(analyst):
+    """An update previewed as created and recorded meanwhile by its own author is skipped."""
+    from commitments.imports import batches
+    from commitments.models import ImportBatch, StatusUpdate
+    from tests.factories import make_commitment, make_update
+    from tests.imports.test_updates import csv_file, row, upload
+
+    rail = make_commitment(slug="rail-link", title="High-speed rail link")
+    batch = upload(analyst, csv_file([row("rail-link"), row("rail-link", summary="Another")]))
+    assert batch.to_create == 2
+    make_update(rail, author=analyst, as_of=datetime.date(2026, 1, 5), summary="Work began on site.")
+    assert batches.start_apply(batch)
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.APPLIED, batch.message
+    assert StatusUpdate.objects.count() == 2
