@@ -222,3 +222,47 @@ def test_a_row_that_now_writes_less_does_not_stop_the_apply(analyst):
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.APPLIED, batch.message
     assert StatusUpdate.objects.count() == 2
+
+
+# --- prune_imports and an import confirmed meanwhile -----------------------------------------
+
+
+def test_prune_does_not_delete_an_import_confirmed_between_its_select_and_its_delete(
+    analyst, monkeypatch
+):
+    """Finding: prune_imports picked old previews' ids, then deleted by id alone: a preview
+    confirmed in between (now queued to apply) was deleted under its queued task."""
+    from django.db.models.query import QuerySet
+    from django.utils import timezone
+
+    from commitments.management.commands.prune_imports import prune_imports
+    from commitments.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.UPDATES,
+        created_by=analyst,
+        filename="old.csv",
+        checksum="0" * 64,
+        size=1,
+        content=b"x",
+        state=ImportBatch.State.CHECKED,
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    real = QuerySet.values_list
+    calls = []
+
+    def confirmed_meanwhile(self, *args, **kwargs):
+        result = real(self, *args, **kwargs)
+        if self.model is ImportBatch and not calls:
+            calls.append(list(result))
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                state=ImportBatch.State.APPLY_QUEUED, updated_at=timezone.now()
+            )
+            return calls[0]
+        return result
+
+    monkeypatch.setattr(QuerySet, "values_list", confirmed_meanwhile)
+    prune_imports(30)
+    assert ImportBatch.objects.filter(pk=batch.pk).exists()
