@@ -242,6 +242,15 @@ def read_table(filename: str, data: bytes, planner) -> Table:
 
 
 def _decode(data: bytes) -> tuple[str, list[str]]:
+    text, notes = _decode_text(data)
+    # Anywhere in the file, not only its start: the database refuses NUL (PostgreSQL) or
+    # keeps it where the site's forms never let one in (commitments/middleware.py).
+    if "\x00" in text:
+        raise _not_a_spreadsheet("a binary file")
+    return text, notes
+
+
+def _decode_text(data: bytes) -> tuple[str, list[str]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), []
@@ -316,16 +325,17 @@ def _xlsx_rows(data: bytes):
     from openpyxl import load_workbook
 
     notes = []
+    damaged = ImportFileError(
+        gettext(
+            "The workbook could not be opened: it may be damaged or protected by a "
+            "password. Open it in your spreadsheet program and save it again as an Excel "
+            "workbook (.xlsx), or as CSV UTF-8."
+        )
+    )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportFileError(
-            gettext(
-                "The workbook could not be opened: it may be damaged or protected by a "
-                "password. Open it in your spreadsheet program and save it again as an Excel "
-                "workbook (.xlsx), or as CSV UTF-8."
-            )
-        ) from None
+        raise damaged from None
     sheets = workbook.worksheets
     if not sheets:
         raise ImportFileError(gettext("The workbook has no worksheet."))
@@ -365,12 +375,16 @@ def _xlsx_rows(data: bytes):
     sheet.reset_dimensions()
 
     def rows():
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_ROW_NUMBER:
-                break
-            if values:
-                yield number, [cell_text(value) for value in values[: MAX_CELLS_PER_ROW + 1]]
-        workbook.close()
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > MAX_ROW_NUMBER:
+                    break
+                if values:
+                    yield number, [cell_text(value) for value in values[: MAX_CELLS_PER_ROW + 1]]
+        except Exception:  # the sheet's XML is read as the rows are (e.g. "&#0;" in a cell)
+            raise damaged from None
+        finally:
+            workbook.close()
 
     return rows(), notes
 

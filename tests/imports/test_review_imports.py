@@ -266,3 +266,38 @@ def test_prune_does_not_delete_an_import_confirmed_between_its_select_and_its_de
     monkeypatch.setattr(QuerySet, "values_list", confirmed_meanwhile)
     prune_imports(30)
     assert ImportBatch.objects.filter(pk=batch.pk).exists()
+
+
+# --- NUL bytes past the first 4 KB -----------------------------------------------------------
+
+
+def test_a_nul_byte_past_the_first_4_kb_is_said_in_words(analyst):
+    """Finding: only the first 4,096 bytes were looked at for NUL; one further down reached
+    the database: PostgreSQL refuses it ("cannot contain NUL"), the check stopped on an
+    unexpected error instead of saying what is wrong (SQLite stored it)."""
+    from commitments.models import ImportBatch
+    from tests.factories import make_commitment
+    from tests.imports.test_updates import csv_file, row, upload
+
+    make_commitment(slug="rail-link", title="High-speed rail link")
+    rows = [row("rail-link", summary=f"Padding row {n} " + "x" * 100) for n in range(60)]
+    rows.append(row("rail-link", summary="Bad \x00 summary"))
+    data = csv_file(rows)
+    assert data.index(b"\x00") > 4096
+    batch = upload(analyst, data)
+    assert batch.state == ImportBatch.State.FAILED
+    assert "unexpected error" not in batch.message
+    assert "binary" in batch.message
+
+
+def test_a_workbook_whose_cells_are_not_valid_xml_is_said_to_be_damaged():
+    """Finding: the sheet is parsed as its rows are read; "&#0;" in a cell (not allowed in
+    XML) raised a ParseError past the reader: the check stopped on an "unexpected error"."""
+    data = _workbook([HEADER, ["rail-link", "2026-01-05", "on_track", "MARKER"]])
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename).replace(b"MARKER", b"a&#0;b"))
+    with pytest.raises(ImportFileError, match="could not be opened"):
+        read_table("bad.xlsx", out.getvalue(), Plain)
