@@ -70,18 +70,25 @@ def check(batch_id: int, on_progress=None) -> None:
     `on_progress(done, total)`, if given, is called as rows are planned (the commands print
     it)."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.state not in (ImportBatch.State.QUEUED, ImportBatch.State.CHECKING):
+    startable = (ImportBatch.State.QUEUED, ImportBatch.State.CHECKING)
+    if batch.state not in startable:
+        return
+    # Only if it is still waiting: a cancel that came after the read above stays a cancel.
+    if not ImportBatch.objects.filter(pk=batch_id, state__in=startable).update(
+        state=ImportBatch.State.CHECKING, updated_at=timezone.now()
+    ):
         return
     batch.state = ImportBatch.State.CHECKING
-    batch.save(update_fields=["state", "updated_at"])
     with translation.override(batch.language):
         try:
             _planner, table, plans = _plan(batch, on_progress)
         except ImportFileError as error:
-            batch.state = ImportBatch.State.FAILED
-            batch.message = str(error)
-            batch.checked_at = timezone.now()
-            batch.save(update_fields=["state", "message", "checked_at", "updated_at"])
+            ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.CHECKING).update(
+                state=ImportBatch.State.FAILED,
+                message=str(error),
+                checked_at=timezone.now(),
+                updated_at=timezone.now(),
+            )
             return
         notes = list(table.notes)
         if table.ignored_columns:

@@ -335,3 +335,41 @@ def test_the_history_names_the_editor_who_applied_a_colleagues_import(client, db
     assert batch.state == ImportBatch.State.APPLIED
     record = Commitment.objects.get(slug="lunar-lander").history.latest()
     assert record.history_user == applier
+
+
+# --- A cancel while the check starts ---------------------------------------------------------
+
+
+def test_a_cancel_just_before_the_check_starts_stays_a_cancel(analyst, monkeypatch):
+    """Finding: check() read the batch (queued), then saved it as "being checked" whatever
+    it had become: a cancel pressed in between was overwritten, and the cancelled import
+    came back as a preview ready to import."""
+    from django.db.models.query import QuerySet
+
+    from commitments.imports import batches
+    from commitments.models import ImportBatch
+    from tests.factories import make_commitment
+    from tests.imports.test_updates import csv_file, row
+
+    make_commitment(slug="rail-link", title="High-speed rail link")
+    data = csv_file([row("rail-link")])
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.UPDATES,
+        created_by=analyst,
+        filename="u.csv",
+        checksum="0" * 64,
+        size=len(data),
+        content=data,
+    )
+    real_get = QuerySet.get
+
+    def read_then_cancelled(self, *args, **kwargs):
+        found = real_get(self, *args, **kwargs)
+        if self.model is ImportBatch and found.pk == batch.pk and found.state == "queued":
+            ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CANCELLED)
+        return found
+
+    monkeypatch.setattr(QuerySet, "get", read_then_cancelled)
+    batches.check(batch.pk)
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.CANCELLED
