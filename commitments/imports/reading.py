@@ -44,7 +44,7 @@ DELIMITERS = (",", ";", "\t")
 MAX_CELLS_PER_ROW = 200  # a header wider than this is not one of ours
 # An XLSX is a zip: what it unpacks to, at most this many times the upload limit (a text-heavy
 # workbook packs about 5:1; a "zip bomb" packs 1000:1 and would fill the worker's memory).
-UNPACKED_RATIO = 20
+UNPACKED_RATIO = 10
 # Excel's last row: a row numbered beyond it is not a spreadsheet's (openpyxl yields every
 # missing row before it, one at a time).
 MAX_ROW_NUMBER = 1_048_576
