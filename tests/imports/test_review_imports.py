@@ -1,5 +1,6 @@
 """Review of issue 16's imports: findings, each shown by a test that failed before its fix."""
 
+import contextlib
 import datetime
 import io
 import re
@@ -44,7 +45,9 @@ def _rewrite_sheet(data: bytes, change) -> bytes:
 
 
 def _dimension(ref: bytes):
-    return lambda xml: re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="' + ref + b'"/>', xml)
+    return lambda xml: re.sub(
+        rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="' + ref + b'"/>', xml
+    )
 
 
 def _far_row(number: int):
@@ -74,10 +77,8 @@ def test_a_forged_dimension_does_not_make_the_worker_convert_billions_of_cells(m
 
     monkeypatch.setattr(reading, "cell_text", counted)
     start = time.monotonic()
-    try:
+    with contextlib.suppress(ImportFileError):
         read_table("bomb.xlsx", data, Plain)
-    except ImportFileError:
-        pass
     assert time.monotonic() - start < 5
 
 
@@ -142,7 +143,9 @@ def test_ones_own_draft_is_still_skipped(analyst):
     from tests.imports.test_updates import csv_file, row, upload
 
     rail = make_commitment(slug="rail-link", title="High-speed rail link")
-    make_update(rail, author=analyst, as_of=datetime.date(2026, 1, 5), summary="Work began on site.")
+    make_update(
+        rail, author=analyst, as_of=datetime.date(2026, 1, 5), summary="Work began on site."
+    )
     batch = upload(analyst, csv_file([row("rail-link")]))
     (only,) = batch.rows.all()
     assert only.action == "skip"
@@ -217,7 +220,9 @@ def test_a_row_that_now_writes_less_does_not_stop_the_apply(analyst):
     rail = make_commitment(slug="rail-link", title="High-speed rail link")
     batch = upload(analyst, csv_file([row("rail-link"), row("rail-link", summary="Another")]))
     assert batch.to_create == 2
-    make_update(rail, author=analyst, as_of=datetime.date(2026, 1, 5), summary="Work began on site.")
+    make_update(
+        rail, author=analyst, as_of=datetime.date(2026, 1, 5), summary="Work began on site."
+    )
     assert batches.start_apply(batch)
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.APPLIED, batch.message
