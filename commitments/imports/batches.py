@@ -70,18 +70,25 @@ def check(batch_id: int, on_progress=None) -> None:
     `on_progress(done, total)`, if given, is called as rows are planned (the commands print
     it)."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.state not in (ImportBatch.State.QUEUED, ImportBatch.State.CHECKING):
+    startable = (ImportBatch.State.QUEUED, ImportBatch.State.CHECKING)
+    if batch.state not in startable:
+        return
+    # Only if it is still waiting: a cancel that came after the read above stays a cancel.
+    if not ImportBatch.objects.filter(pk=batch_id, state__in=startable).update(
+        state=ImportBatch.State.CHECKING, updated_at=timezone.now()
+    ):
         return
     batch.state = ImportBatch.State.CHECKING
-    batch.save(update_fields=["state", "updated_at"])
     with translation.override(batch.language):
         try:
             _planner, table, plans = _plan(batch, on_progress)
         except ImportFileError as error:
-            batch.state = ImportBatch.State.FAILED
-            batch.message = str(error)
-            batch.checked_at = timezone.now()
-            batch.save(update_fields=["state", "message", "checked_at", "updated_at"])
+            ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.CHECKING).update(
+                state=ImportBatch.State.FAILED,
+                message=str(error),
+                checked_at=timezone.now(),
+                updated_at=timezone.now(),
+            )
             return
         notes = list(table.notes)
         if table.ignored_columns:
@@ -115,6 +122,8 @@ def apply(batch_id: int, on_progress=None) -> None:
                 counts = _counts(plans)
                 if counts["with_problems"]:
                     raise _Changed(plans, counts)
+                if _writes_otherwise(batch, plans):
+                    raise _Changed(plans, counts, _ACTS_OTHERWISE)
                 written = planner.apply(plans, _progress_writer(batch, on_progress))
                 batch.state = ImportBatch.State.APPLIED
                 batch.applied_count = written
@@ -130,6 +139,11 @@ def apply(batch_id: int, on_progress=None) -> None:
                 translation.gettext(
                     "Nothing was imported: the data changed since the preview and some rows "
                     "now have problems. They are listed below."
+                )
+                if changed.why == _HAS_PROBLEMS
+                else translation.gettext(
+                    "Nothing was imported: the data changed since the preview, and some rows "
+                    "would now write something else. Check the preview below and import again."
                 ),
             )
         except ImportFileError as error:
@@ -138,10 +152,33 @@ def apply(batch_id: int, on_progress=None) -> None:
             )
 
 
+_HAS_PROBLEMS, _ACTS_OTHERWISE = "problems", "otherwise"
+
+
 class _Changed(Exception):
-    def __init__(self, plans, counts):
-        super().__init__("rows have problems now")
-        self.plans, self.counts = plans, counts
+    def __init__(self, plans, counts, why=_HAS_PROBLEMS):
+        super().__init__("rows have problems now" if why == _HAS_PROBLEMS else "rows changed")
+        self.plans, self.counts, self.why = plans, counts, why
+
+
+def _writes_otherwise(batch, plans) -> bool:
+    """Whether a row would now write something the person did not see in the preview they
+    confirmed: a create that became an update (another person made that commitment in
+    between), a skip that became a create, an update with other changes. A row that now
+    writes less (a create now skipped: already recorded) is not a reason to stop."""
+    previewed = {
+        number: (action, notes)
+        for number, action, notes in ImportRow.objects.filter(batch=batch).values_list(
+            "number", "action", "notes"
+        )
+    }
+    if not previewed:  # nothing stored to compare with (not checked through check())
+        return False
+    return any(
+        previewed.get(plan.number) != (plan.action, plan.notes)
+        for plan in plans
+        if plan.action in (ImportRow.Action.CREATE, ImportRow.Action.UPDATE)
+    )
 
 
 def _store_rows(batch, plans, counts, message: str) -> None:

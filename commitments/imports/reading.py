@@ -42,6 +42,12 @@ from commitments.imports.base import ImportFileError, Row, Table
 SAVE_AS = "CSV UTF-8 / Excel workbook (.xlsx)"
 DELIMITERS = (",", ";", "\t")
 MAX_CELLS_PER_ROW = 200  # a header wider than this is not one of ours
+# An XLSX is a zip: what it unpacks to, at most this many times the upload limit (a text-heavy
+# workbook packs about 5:1; a "zip bomb" packs 1000:1 and would fill the worker's memory).
+UNPACKED_RATIO = 10
+# Excel's last row: a row numbered beyond it is not a spreadsheet's (openpyxl yields every
+# missing row before it, one at a time).
+MAX_ROW_NUMBER = 1_048_576
 
 
 # Formula neutralisation, reversible ---------------------------------------------------------
@@ -174,6 +180,7 @@ def _zip_kind(data: bytes) -> str | None:
     except zipfile.BadZipFile:
         return "a zip archive"
     if "xl/workbook.xml" in names:
+        _refuse_unpacked_size(data)
         return None
     if "word/document.xml" in names:
         return "a Word document"
@@ -182,6 +189,25 @@ def _zip_kind(data: bytes) -> str | None:
     if "content.xml" in names or "mimetype" in names:
         return "an OpenDocument file"
     return "a zip archive"
+
+
+def _refuse_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than UNPACKED_RATIO × the upload limit,
+    before anything is unpacked (zipfile never reads past a member's declared size)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    limit = settings.IMPORT_MAX_BYTES * UNPACKED_RATIO
+    if unpacked > limit:
+        raise ImportFileError(
+            gettext(
+                "The file is %(size)s MB; at most %(limit)s MB can be imported at once. "
+                "Split it into smaller files."
+            )
+            % {
+                "size": number_format(unpacked / 1024 / 1024, 1),
+                "limit": number_format(limit / 1024 / 1024, 1),
+            }
+        )
 
 
 def read_table(filename: str, data: bytes, planner) -> Table:
@@ -216,6 +242,15 @@ def read_table(filename: str, data: bytes, planner) -> Table:
 
 
 def _decode(data: bytes) -> tuple[str, list[str]]:
+    text, notes = _decode_text(data)
+    # Anywhere in the file, not only its start: the database refuses NUL (PostgreSQL) or
+    # keeps it where the site's forms never let one in (commitments/middleware.py).
+    if "\x00" in text:
+        raise _not_a_spreadsheet("a binary file")
+    return text, notes
+
+
+def _decode_text(data: bytes) -> tuple[str, list[str]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), []
@@ -290,16 +325,17 @@ def _xlsx_rows(data: bytes):
     from openpyxl import load_workbook
 
     notes = []
+    damaged = ImportFileError(
+        gettext(
+            "The workbook could not be opened: it may be damaged or protected by a "
+            "password. Open it in your spreadsheet program and save it again as an Excel "
+            "workbook (.xlsx), or as CSV UTF-8."
+        )
+    )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportFileError(
-            gettext(
-                "The workbook could not be opened: it may be damaged or protected by a "
-                "password. Open it in your spreadsheet program and save it again as an Excel "
-                "workbook (.xlsx), or as CSV UTF-8."
-            )
-        ) from None
+        raise damaged from None
     sheets = workbook.worksheets
     if not sheets:
         raise ImportFileError(gettext("The workbook has no worksheet."))
@@ -334,10 +370,21 @@ def _xlsx_rows(data: bytes):
             % {"cells": ", ".join(uncached[:5]) + ("…" if len(uncached) > 5 else "")}
         )
 
+    # The sheet's own <dimension> is not trusted: a stale one cuts rows off silently, a forged
+    # one (A1:XFD1048576) pads every row, missing ones included, to 16,384 cells.
+    sheet.reset_dimensions()
+
     def rows():
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(value) for value in values]
-        workbook.close()
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > MAX_ROW_NUMBER:
+                    break
+                if values:
+                    yield number, [cell_text(value) for value in values[: MAX_CELLS_PER_ROW + 1]]
+        except Exception:  # the sheet's XML is read as the rows are (e.g. "&#0;" in a cell)
+            raise damaged from None
+        finally:
+            workbook.close()
 
     return rows(), notes
 
@@ -359,13 +406,18 @@ def _uncached_formulas(data: bytes) -> list[str]:
 
     formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
     values = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    formulas.reset_dimensions()  # as _xlsx_rows: the sheet's <dimension> is not trusted
+    values.reset_dimensions()
     found = []
     pairs = zip(
         formulas.iter_rows(values_only=True), values.iter_rows(values_only=True), strict=False
     )
     for number, (with_formulas, with_values) in enumerate(pairs, start=1):
+        if number > MAX_ROW_NUMBER:
+            break
+        width = MAX_CELLS_PER_ROW + 1
         for column, (formula, value) in enumerate(
-            zip(with_formulas, with_values, strict=False), start=1
+            zip(with_formulas[:width], with_values[:width], strict=False), start=1
         ):
             if value is None and isinstance(formula, str) and formula.startswith("="):
                 found.append(f"{get_column_letter(column)}{number}")

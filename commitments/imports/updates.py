@@ -160,7 +160,7 @@ class Planner(base.Planner):
                 "pk", "slug", "title", "announced_on", "target_value"
             ):
                 commitments[commitment.slug] = commitment
-        existing = self._existing_updates(commitments.values())
+        existing = self._existing_updates(commitments.values(), user)
         sources = self._sources_on_record(table.rows, user)
         self._all_slugs = None
         self._suggestions: dict[str, str] = {}
@@ -189,13 +189,16 @@ class Planner(base.Planner):
                 previous = update_cells
         return groups
 
-    def _existing_updates(self, commitments) -> dict[tuple, StatusUpdate]:
-        """The recorded updates (not rejected) of these commitments, by what they say."""
+    def _existing_updates(self, commitments, user) -> dict[tuple, StatusUpdate]:
+        """The recorded updates (not rejected) of these commitments that `user` may see
+        (another person's draft is neither named to them nor a reason to skip their row),
+        by what they say."""
         ids = [commitment.pk for commitment in commitments]
         found: dict[tuple, tuple] = {}
         for chunk in _chunks(ids):
             for pk, commitment_id, as_of, status, value, summary, state in (
                 StatusUpdate.objects.filter(commitment_id__in=chunk)
+                .filter(rules.visible_q(user))
                 .exclude(state=StatusUpdate.State.REJECTED)
                 .order_by("pk")
                 .values_list(

@@ -310,7 +310,7 @@ def test_problems_in_the_uploaders_language(analyst, rail):
 
 
 def test_duplicate_of_recorded_update_is_skipped(analyst, rail):
-    make_update(rail, as_of="2026-01-05", summary="Work began on site.")
+    make_update(rail, author=analyst, as_of="2026-01-05", summary="Work began on site.")
     batch = upload(analyst, csv_file([row("rail-link"), row("rail-link", summary="New")]))
     [skipped] = ImportRow.objects.filter(batch=batch, action="skip")
     assert skipped.number == 2

@@ -32,8 +32,9 @@ def prune_imports(days: int, dry_run: bool = False) -> int:
     deleted = 0
     # A few at a time: each holds its whole file.
     while ids := list(old.values_list("pk", flat=True)[:100]):
-        ImportBatch.objects.filter(pk__in=ids).delete()
-        deleted += len(ids)
+        # The same conditions again: one confirmed or changed since it was picked stays.
+        _total, by_model = old.filter(pk__in=ids).delete()
+        deleted += by_model.get(ImportBatch._meta.label, 0)
     return deleted
 
 
