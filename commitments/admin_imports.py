@@ -233,7 +233,7 @@ def apply_view(request, batch_id):
     # An editor: the uploader or a colleague (an analyst's batch does not exist here).
     batch = _batch(request, batch_id)
 
-    if batches.start_apply(batch):
+    if batches.start_apply(batch, by=request.user):
         messages.info(request, "Applying: the page shows the result when the worker is done.")
     else:
         messages.error(

@@ -1952,6 +1952,15 @@ class ImportBatch(models.Model):
     to_skip = models.PositiveIntegerField(default=0)
     with_problems = models.PositiveIntegerField(default=0)
     applied_count = models.PositiveIntegerField(default=0)
+    # Who confirmed it (the uploader, or for commitments another editor): the history of
+    # what it wrote names them.
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     checked_at = models.DateTimeField(null=True, blank=True)

@@ -73,9 +73,14 @@ class Planner:
     def apply(self, plans: list[RowPlan], progress: Progress) -> int:
         raise NotImplementedError
 
+    @property
+    def acting_user(self):
+        """Who writes what the batch says: whoever confirmed it, else its uploader."""
+        return self.batch.applied_by or self.batch.created_by
+
     def history_reason(self) -> str:
         """What each created or changed object's history says (file, checksum, by whom)."""
-        user = self.batch.created_by
+        user = self.acting_user
         name = self.batch.filename
         if len(name) > 40:
             name = name[:39] + "…"

@@ -228,9 +228,10 @@ def start_check(batch) -> None:
     check_import.enqueue(batch.pk)
 
 
-def start_apply(batch) -> bool:
-    """Queue the apply of a checked batch without problems; False if it cannot be applied
-    (already applied, has problems, being worked on)."""
+def start_apply(batch, by=None) -> bool:
+    """Queue the apply of a checked batch without problems, confirmed by `by` (default: its
+    uploader); False if it cannot be applied (already applied, has problems, being worked
+    on)."""
     from commitments.tasks import apply_import
 
     with transaction.atomic():
@@ -238,7 +239,8 @@ def start_apply(batch) -> bool:
         if not locked.can_apply:
             return False
         locked.state = ImportBatch.State.APPLY_QUEUED
-        locked.save(update_fields=["state", "updated_at"])
+        locked.applied_by = by or locked.created_by
+        locked.save(update_fields=["state", "applied_by", "updated_at"])
         apply_import.enqueue(batch.pk)
     batch.state = locked.state
     return True

@@ -168,7 +168,7 @@ class Planner(base.Planner):
     # ------------------------------------------------------------------ checks
 
     def _require_editor(self) -> None:
-        if not rules.is_editor(self.batch.created_by):
+        if not rules.is_editor(self.acting_user):
             raise ImportFileError(
                 gettext("Only editors may import commitments: nothing was imported.")
             )
@@ -622,7 +622,7 @@ class Planner(base.Planner):
 
     def apply(self, plans: list[RowPlan], progress) -> int:
         self._require_editor()
-        user = self.batch.created_by
+        user = self.acting_user
         reason = self.history_reason()
         drafts = {
             plan.payload.slug: plan.payload for plan in plans if plan.action in ("create", "update")

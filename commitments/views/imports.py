@@ -56,10 +56,10 @@ def _start_check(batch) -> None:
     batches.start_check(batch)
 
 
-def _start_apply(batch) -> bool:
+def _start_apply(batch, by) -> bool:
     from commitments.imports import batches
 
-    return batches.start_apply(batch)
+    return batches.start_apply(batch, by=by)
 
 
 def workers_alive() -> bool:
@@ -262,7 +262,7 @@ def batch_apply(request, pk):
     Pressed twice, it is queued once (the second press finds it queued or applied)."""
     batch = _get_own_batch(request, pk)
     # start_apply checks again, under a lock; this spares it the batches that cannot be.
-    if batch.can_apply and _start_apply(batch):
+    if batch.can_apply and _start_apply(batch, request.user):
         logger.info("Import %s confirmed by %s", batch.pk, request.user)
     else:
         batch.refresh_from_db(fields=["state"])

@@ -66,7 +66,7 @@ def started(monkeypatch):
     def start_check(batch):
         calls["check"].append(batch.pk)
 
-    def start_apply(batch):
+    def start_apply(batch, by=None):
         calls["apply"].append(batch.pk)
         changed = ImportBatch.objects.filter(
             pk=batch.pk,

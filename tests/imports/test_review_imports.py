@@ -311,11 +311,6 @@ def test_a_workbook_whose_cells_are_not_valid_xml_is_said_to_be_damaged():
 # --- Admin: who applied a colleague's import -------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Not fixed: the batch keeps no applied_by (needs a field and a migration); the "
-    "history names the uploader as the one who made every change.",
-)
 def test_the_history_names_the_editor_who_applied_a_colleagues_import(client, db):
     """Finding: any editor may apply any editor's commitments import (admin_imports._batch),
     but the commitments' history records the uploader as history_user: the editor who
@@ -340,6 +335,8 @@ def test_the_history_names_the_editor_who_applied_a_colleagues_import(client, db
     assert batch.state == ImportBatch.State.APPLIED
     record = Commitment.objects.get(slug="lunar-lander").history.latest()
     assert record.history_user == applier
+    assert record.history_change_reason.startswith("Imported by applying-editor from p.csv")
+    assert batch.applied_by == applier
 
 
 # --- A cancel while the check starts ---------------------------------------------------------
