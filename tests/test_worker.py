@@ -122,7 +122,7 @@ class Workers:
         for process in self.processes:
             if process.poll() is None:
                 process.kill()
-            process.wait(timeout=10)
+            process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def workers(database_url, tmp_path):
     started.stop_all()
 
 
-def wait_until(condition, timeout=20.0, what="the condition"):
+def wait_until(condition, timeout=60.0, what="the condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -174,7 +174,7 @@ def test_a_worker_runs_a_queued_task_and_keeps_a_heartbeat(workers, tmp_path):
     )
 
     worker.send_signal(signal.SIGTERM)
-    assert worker.wait(timeout=20) == 0
+    assert worker.wait(timeout=60) == 0
     assert not WorkerHeartbeat.objects.exists()
     assert workers_alive() == 0
 
@@ -185,7 +185,7 @@ def test_a_killed_workers_task_is_run_again_by_another(workers, tmp_path):
     wait_until(lambda: lines(tmp_path) == ["start", str(first.pid)], what="the first run")
     first_id = result_of(queued).worker_ids[-1]
     first.kill()  # SIGKILL: no chance to clean up
-    first.wait(timeout=10)
+    first.wait(timeout=30)
     assert result_of(queued).status == TaskResultStatus.RUNNING
 
     second = workers.start()
@@ -221,7 +221,7 @@ def test_sigterm_lets_the_current_task_finish(workers, tmp_path):
     assert result_of(queued).status == TaskResultStatus.RUNNING
 
     (tmp_path / "release").touch()
-    assert worker.wait(timeout=20) == 0
+    assert worker.wait(timeout=60) == 0
     assert result_of(queued).status == TaskResultStatus.SUCCESSFUL
     assert lines(tmp_path)[::2] == ["start", "done"]
     # It stopped after that task: the next one waits for another worker.
@@ -233,7 +233,7 @@ def test_an_idle_worker_stops_at_once_on_sigint(workers):
     worker = workers.start()
     wait_until(WorkerHeartbeat.objects.exists, what="the heartbeat")
     worker.send_signal(signal.SIGINT)
-    assert worker.wait(timeout=20) == 0
+    assert worker.wait(timeout=60) == 0
     assert not WorkerHeartbeat.objects.exists()
 
 
@@ -241,10 +241,10 @@ def test_the_worker_runs_only_its_queues(workers, tmp_path):
     (tmp_path / "release").touch()
     queued = worker_tasks.held.enqueue(str(tmp_path))  # queue "default"
     worker = workers.start("--queue-name", "imports", "--batch")
-    assert worker.wait(timeout=20) == 0
+    assert worker.wait(timeout=60) == 0
     assert result_of(queued).status == TaskResultStatus.READY
     worker = workers.start("--queue-name", "default,imports", "--batch")
-    assert worker.wait(timeout=20) == 0
+    assert worker.wait(timeout=60) == 0
     assert result_of(queued).status == TaskResultStatus.SUCCESSFUL
 
 
@@ -291,7 +291,7 @@ def test_a_worker_checks_and_applies_an_uploaded_import(workers, roles):
     ]
 
     worker.send_signal(signal.SIGTERM)
-    assert worker.wait(timeout=20) == 0
+    assert worker.wait(timeout=60) == 0
 
 
 # The rescue on its own, in this process.
@@ -454,7 +454,7 @@ def test_serve_starts_the_site_and_a_worker_and_stops_both(database_url, tmp_pat
         wait_until(healthy, what="the site to answer")
         heartbeat = wait_until(WorkerHeartbeat.objects.first, what="the worker's heartbeat")
         os.killpg(launcher.pid, signal.SIGINT)  # Ctrl-C in a terminal
-        assert launcher.wait(timeout=20) == 0
+        assert launcher.wait(timeout=60) == 0
         assert not healthy()
         assert not WorkerHeartbeat.objects.exists()
         with pytest.raises(ProcessLookupError):
