@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -28,6 +27,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from commitments import rules
+from commitments.forms_imports import SpreadsheetForm, clean_filename
 from commitments.imports import batches
 from commitments.imports.commitments import Planner
 from commitments.models import ImportBatch, WorkerHeartbeat
@@ -39,24 +39,15 @@ ORDER_PROBLEMS_FIRST = Case(
 )
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        help_text="A CSV (UTF-8) or Excel (.xlsx) file, one commitment a row: see the column "
-        "reference in the docs, or download the template below."
-    )
+class UploadForm(SpreadsheetForm):
+    """The same file checks as the workspace's (size, kind), with the admin's help text."""
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; at most "
-                f"{limit / 1024 / 1024:.1f} MB can be imported at once. Split it into "
-                "smaller files."
-            )
-        if not upload.size:
-            raise forms.ValidationError("The file is empty.")
-        return upload
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "A CSV (UTF-8) or Excel (.xlsx) file, one commitment a row: see the column "
+            "reference in the docs, or download the template below."
+        )
 
 
 def urls(model_admin) -> list:
@@ -169,7 +160,7 @@ def upload_view(request):
                     created_by=request.user,
                     # Problems are written in the uploader's language (the admin is English).
                     language=translation.get_language() or settings.LANGUAGE_CODE,
-                    filename=(upload.name or "upload")[:255],
+                    filename=clean_filename(upload.name),
                     checksum=hashlib.sha256(content).hexdigest(),
                     size=len(content),
                     content=content,

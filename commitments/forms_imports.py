@@ -1,4 +1,5 @@
-"""The analysts' upload form for an updates import (commitments/views/imports.py)."""
+"""The upload forms of the imports: the analysts' updates (commitments/views/imports.py) and,
+through SpreadsheetForm, the editors' commitments in the admin (commitments/admin_imports.py)."""
 
 import os
 import unicodedata
@@ -28,7 +29,10 @@ def clean_filename(name: str) -> str:
     return name or "upload"
 
 
-class UpdatesImportForm(forms.Form):
+class SpreadsheetForm(forms.Form):
+    """The file of any import (updates in the workspace, commitments in the admin): its size
+    and kind checked the same way at every door, without reading it."""
+
     file = forms.FileField(
         label=_("Spreadsheet (CSV or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
@@ -37,16 +41,6 @@ class UpdatesImportForm(forms.Form):
             "empty": _("The file is empty."),
             "invalid": _("No file was received: choose the spreadsheet again."),
         },
-    )
-    submit = forms.ChoiceField(
-        label=_("Import the updates as"),
-        choices=[
-            (DRAFTS, _("Drafts (you check and submit each one yourself)")),
-            (SUBMITTED, _("Submitted for review (an editor reviews each one)")),
-        ],
-        initial=DRAFTS,
-        required=False,  # drafts unless asked
-        widget=forms.RadioSelect,
     )
 
     def clean_file(self):
@@ -73,6 +67,19 @@ class UpdatesImportForm(forms.Form):
                 code="extension",
             )
         return upload
+
+
+class UpdatesImportForm(SpreadsheetForm):
+    submit = forms.ChoiceField(
+        label=_("Import the updates as"),
+        choices=[
+            (DRAFTS, _("Drafts (you check and submit each one yourself)")),
+            (SUBMITTED, _("Submitted for review (an editor reviews each one)")),
+        ],
+        initial=DRAFTS,
+        required=False,  # drafts unless asked
+        widget=forms.RadioSelect,
+    )
 
     @property
     def as_submitted(self) -> bool:

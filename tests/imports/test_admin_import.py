@@ -95,7 +95,8 @@ def test_problem_rows_come_first_with_every_problem(editor_client, space):
 
 
 def test_a_file_level_problem_is_shown(editor_client):
-    upload(editor_client, b"%PDF-1.4 not a spreadsheet", "notes.pdf")
+    # Named like a spreadsheet, so it passes the form: its content says what it is.
+    upload(editor_client, b"%PDF-1.4 not a spreadsheet", "notes.csv")
     batch = ImportBatch.objects.get()
     assert batch.state == ImportBatch.State.FAILED
     page = editor_client.get(batch_url(batch)).content.decode()
@@ -106,9 +107,14 @@ def test_too_large_a_file_is_refused_before_it_is_stored(editor_client, settings
     settings.IMPORT_MAX_BYTES = 100
     response = upload(editor_client, GOOD * 5)
     assert response.status_code == 200
-    assert "at most 0.0 MB" in response.content.decode() or "MB can be imported" in (
-        response.content.decode()
-    )
+    # The workspace's own check and words (forms_imports.SpreadsheetForm).
+    assert "the largest file that can be imported is 100" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_by_name_is_refused_as_in_the_workspace(editor_client):
+    response = upload(editor_client, b"%PDF-1.4 not a spreadsheet", "notes.pdf")
+    assert "is not a CSV or XLSX file" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 
