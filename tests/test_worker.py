@@ -285,7 +285,11 @@ def test_a_worker_checks_and_applies_an_uploaded_import(workers, roles):
     [update] = StatusUpdate.objects.all()
     assert update.state == StatusUpdate.State.SUBMITTED
     assert update.commitment.slug == "rail-link"
+    # The task's own record is finished just after its work is committed.
     done = DBTaskResult.objects.filter(queue_name="imports")
+    wait_until(
+        lambda: not done.filter(status__in=["READY", "RUNNING"]).exists(), what="the records"
+    )
     assert sorted(done.values_list("status", flat=True)) == [TaskResultStatus.SUCCESSFUL] * 2, [
         result.traceback for result in done
     ]
