@@ -39,3 +39,12 @@ def notify_publication(update_id: int) -> None:
     from commitments.following import notify
 
     notify.record_deliveries(update_id)
+
+
+@task(queue_name="mail")
+def send_confirmation(subscription_id: int) -> None:
+    """Mail the confirmation link for a subscription (or "you already follow this"), at most
+    once an hour per subscription (commitments/following/subscriptions.py)."""
+    from commitments.following import subscriptions
+
+    subscriptions.send_confirmation(subscription_id)
