@@ -248,6 +248,8 @@ def test_the_confirmation_mail_is_in_the_readers_language_and_its_link_works(
     assert message.to == ["reader.one@example.org"]
     assert message.from_email == "tracker@example.org"
     assert "5万人の高度人材" in message.subject and "5万人の高度人材" in message.body
+    assert "確認のお願い" in message.subject  # the interface's words in Japanese too
+    assert "確認するには" in message.body
     html, kind = message.alternatives[0]
     assert kind == "text/html" and "5万人の高度人材" in html and 'lang="ja"' in html
     link = confirm_link(message)
@@ -274,6 +276,7 @@ def test_hindi_confirmation_mail(client, commitment):
     post(client, {"email": "h@example.org"}, "/hi/follow/?commitment=skilled-professionals")
     (message,) = mail.outbox
     assert "50,000 कुशल पेशेवर" in message.body
+    assert "पुष्टि करें" in message.subject
     assert "/hi/follow/confirm/" in message.body
 
 
