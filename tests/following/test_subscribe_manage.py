@@ -334,3 +334,20 @@ def test_the_admin_counts_cost_a_fixed_number_of_queries(
     assert counts["addresses"] == 30
     assert counts["scopes"][0]["top"] == [("50,000 skilled professionals", 30)]
     assert not mail.outbox
+
+
+def test_the_manage_page_costs_the_same_however_many_subscriptions(
+    client, reader, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/follow/manage/{TOKEN}/")
+    for n in range(5):
+        commitment = make_commitment(slug=f"more-{n}", sector=make_sector(slug=f"s-{n}"))
+        Subscription.objects.create(subscriber=reader, scope="commitment", commitment=commitment)
+        Subscription.objects.create(subscriber=reader, scope="sector", sector=commitment.sector)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(f"/follow/manage/{TOKEN}/")
+    assert response.content.decode().count('name="action" value="stop"') == 12
