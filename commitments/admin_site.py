@@ -21,6 +21,17 @@ class TrackerAdminSite(admin.AdminSite):
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
+    index_template = "admin/tracker_index.html"
+
+    def index(self, request, extra_context=None):
+        """The admin's front page, with how many follow by e-mail: counts only, never an
+        address (Subscriber, Subscription and Delivery are deliberately not registered)."""
+        from commitments.following import subscriptions
+
+        return super().index(
+            request, {"followers": subscriptions.counts(), **(extra_context or {})}
+        )
+
     def has_permission(self, request):
         from commitments.models import EDITOR_GROUP
 

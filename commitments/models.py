@@ -864,6 +864,11 @@ class StatusUpdate(models.Model):
             self._save_step(
                 "Published", by, ["state", "reviewer", "reviewed_at", "review_comment", *reviewed]
             )
+            # Followers hear of it once it is committed; nothing there can undo it.
+            from commitments.following import notify
+
+            update_id = self.pk
+            transaction.on_commit(lambda: notify.published(update_id), robust=True)
 
     def reject(self, by, comment: str, version: int | None = None):
         comment = (comment or "").strip()
@@ -2036,3 +2041,129 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+# Following by e-mail (commitments/following/). A reader's address is a Subscriber; each thing
+# followed is a Subscription, confirmed by its own link (double opt-in); each published update
+# a subscriber must hear of is a Delivery, recorded when it is sent (no duplicates).
+
+
+class Subscriber(models.Model):
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("At once")
+        DAILY = "daily", _("Daily digest")
+        WEEKLY = "weekly", _("Weekly digest")
+
+    # Personal data: never shown publicly, never exported; editors see counts only.
+    email = models.EmailField(max_length=254, unique=True)  # stored lower-cased
+    # The secret in every link of every e-mail (manage, unsubscribe): whoever has it manages
+    # this address's subscriptions, and nothing else.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(max_length=10, default="en-gb")
+    frequency = models.CharField(max_length=10, choices=Frequency, default=Frequency.IMMEDIATE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["confirmed_at", "created_at"], name="subscriber_confirm_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"subscriber #{self.pk}"  # never the address: it may end up in logs
+
+
+class Subscription(models.Model):
+    class Scope(models.TextChoices):
+        EVERYTHING = "everything", _("Everything")
+        COMMITMENT = "commitment", _("Commitment")
+        SECTOR = "sector", _("Sector")
+        PARTY = "party", _("Party")
+        EVENT = "event", _("Event")
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    scope = models.CharField(max_length=12, choices=Scope)
+    commitment = models.ForeignKey(
+        "Commitment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    sector = models.ForeignKey(
+        Sector, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    party = models.ForeignKey(
+        Party, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "scope", "commitment", "sector", "party", "event"],
+                nulls_distinct=False,
+                name="subscription_once",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scope="everything", commitment=None, sector=None, party=None, event=None)
+                    | Q(
+                        scope="commitment",
+                        commitment__isnull=False,
+                        sector=None,
+                        party=None,
+                        event=None,
+                    )
+                    | Q(
+                        scope="sector",
+                        sector__isnull=False,
+                        commitment=None,
+                        party=None,
+                        event=None,
+                    )
+                    | Q(
+                        scope="party", party__isnull=False, commitment=None, sector=None, event=None
+                    )
+                    | Q(
+                        scope="event", event__isnull=False, commitment=None, sector=None, party=None
+                    )
+                ),
+                name="subscription_scope_target",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scope", "commitment"], name="subscription_commitment_idx"),
+            models.Index(fields=["scope", "sector"], name="subscription_sector_idx"),
+            models.Index(fields=["scope", "party"], name="subscription_party_idx"),
+            models.Index(fields=["scope", "event"], name="subscription_event_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"subscription #{self.pk} ({self.scope})"
+
+
+class Delivery(models.Model):
+    """A published update (or correction, or retraction) one subscriber is to hear of. Made
+    once per subscriber and update (unique), marked sent when its e-mail has gone."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    update = models.ForeignKey("StatusUpdate", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "update"], name="delivery_once")
+        ]
+        indexes = [
+            models.Index(fields=["sent_at", "subscriber"], name="delivery_pending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"delivery #{self.pk}"

@@ -31,3 +31,20 @@ def apply_import(batch_id: int) -> None:
         logger.exception("Applying import batch %s failed", batch_id)
         batches.fail(batch_id)
         raise
+
+
+@task(queue_name="mail")
+def notify_publication(update_id: int) -> None:
+    """Record who must hear of this publication; the sending follows (notify.py)."""
+    from commitments.following import notify
+
+    notify.record_deliveries(update_id)
+
+
+@task(queue_name="mail")
+def send_confirmation(subscription_id: int) -> None:
+    """Mail the confirmation link for a subscription (or "you already follow this"), at most
+    once an hour per subscription (commitments/following/subscriptions.py)."""
+    from commitments.following import subscriptions
+
+    subscriptions.send_confirmation(subscription_id)

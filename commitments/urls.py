@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from commitments.cache import cache_public
 from commitments.feeds import CommitmentFeed, UpdatesFeed
-from commitments.views import editorial, imports, imports_export, public
+from commitments.views import editorial, following, imports, imports_export, public
 
 app_name = "commitments"
 
@@ -94,4 +94,9 @@ urlpatterns = [
     ),
     path("workspace/imports/<int:pk>/apply/", imports.batch_apply, name="import-apply"),
     path("workspace/imports/<int:pk>/cancel/", imports.batch_cancel, name="import-cancel"),
+    # Following by e-mail (commitments/views/following.py): never cached.
+    path("follow/", following.subscribe, name="follow"),
+    path("follow/confirm/<str:signed>/", following.confirm, name="follow-confirm"),
+    path("follow/manage/<str:token>/", following.manage, name="follow-manage"),
+    path("follow/unsubscribe/<str:token>/", following.unsubscribe, name="follow-unsubscribe"),
 ]

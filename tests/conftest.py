@@ -51,7 +51,7 @@ def immediate_tasks(settings):
     settings.TASKS = {
         "default": {
             "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "imports"],
+            "QUEUES": ["default", "imports", "mail"],
         }
     }
 

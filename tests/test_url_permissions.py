@@ -8,7 +8,8 @@ Statuses: 200 shown, 302 redirected (to sign in when anonymous, or onwards after
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from commitments.models import ImportBatch, ImportRow, StatusUpdate
+from commitments.following.subscriptions import confirmation_code
+from commitments.models import ImportBatch, ImportRow, StatusUpdate, Subscriber, Subscription
 from tests.factories import (
     make_analyst,
     make_commitment,
@@ -178,6 +179,26 @@ TABLE = {
         each(302, 302, 404, 404, 404),
         {},
     ),
+    # Following by e-mail: anyone with the link (the token pages are the address's secret).
+    "commitments:follow": (
+        "/follow/?commitment=chandrayaan-5",
+        PUBLIC_GET,
+        PUBLIC_GET,  # no address: the form comes back with its error
+        {},
+    ),
+    "commitments:follow-confirm": ("/follow/confirm/{signed}/", PUBLIC_GET, PUBLIC_GET, {}),
+    "commitments:follow-manage": (
+        "/follow/manage/{token}/",
+        PUBLIC_GET,
+        PUBLIC_GET,
+        {"action": "frequency", "frequency": "daily"},
+    ),
+    "commitments:follow-unsubscribe": (
+        "/follow/unsubscribe/{token}/",
+        PUBLIC_GET,
+        PUBLIC_GET,
+        {"List-Unsubscribe": "One-Click"},
+    ),
     "healthz": ("/healthz", PUBLIC_GET, NOT_ALLOWED, {}),
     # The language switcher: remembers the choice, then on to the page (GET only, a link).
     "language": ("/language/ja/?next=/ja/", each(302, 302, 302, 302, 302), NOT_ALLOWED, {}),
@@ -336,7 +357,13 @@ def world(db):
         checksum="0" * 64,
         state=ImportBatch.State.CHECKED,  # nothing to apply: an apply is refused, harmlessly
     )
+    reader = Subscriber.objects.create(email="reader@example.org", token="reader-token")
+    waiting = Subscription.objects.create(
+        subscriber=reader, scope="commitment", commitment=commitment
+    )
     return people, {
+        "token": reader.token,
+        "signed": confirmation_code(waiting),
         "draft": draft.pk,
         "submitted": submitted.pk,
         "published": published.pk,

@@ -376,11 +376,23 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "imports"],
+        "QUEUES": ["default", "imports", "mail"],
     }
 }
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
 WORKER_LOST_SECONDS = env_int("WORKER_LOST_SECONDS", 60)
+
+# Following by e-mail (commitments/following/). A confirmation link lasts FOLLOW_CONFIRM_DAYS;
+# an address never confirmed is deleted after as long. Publications within
+# FOLLOW_BATCH_SECONDS of each other reach an "at once" subscriber in one e-mail. Sending is
+# tried FOLLOW_MAX_ATTEMPTS times, FOLLOW_RETRY_SECONDS apart (doubling), then given up.
+FOLLOW_CONFIRM_DAYS = env_int("FOLLOW_CONFIRM_DAYS", 3)
+FOLLOW_BATCH_SECONDS = env_int("FOLLOW_BATCH_SECONDS", 60)
+FOLLOW_SEND_BATCH = env_int("FOLLOW_SEND_BATCH", 500)
+FOLLOW_MAX_ATTEMPTS = env_int("FOLLOW_MAX_ATTEMPTS", 5)
+FOLLOW_RETRY_SECONDS = env_int("FOLLOW_RETRY_SECONDS", 60)
+THROTTLE_RATE_FOLLOW_ADDRESS = env_rate("THROTTLE_RATE_FOLLOW_ADDRESS", "3/h")
+THROTTLE_RATE_FOLLOW_CLIENT = env_rate("THROTTLE_RATE_FOLLOW_CLIENT", "20/h")
 
 # Spreadsheet imports (commitments/imports/): files larger or longer than this are refused.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
