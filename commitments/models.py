@@ -2103,10 +2103,20 @@ class Subscription(models.Model):
 
     class Meta:
         constraints = [
+            # Each thing followed once per address (partial indexes: SQLite has no
+            # NULLS NOT DISTINCT).
             models.UniqueConstraint(
-                fields=["subscriber", "scope", "commitment", "sector", "party", "event"],
-                nulls_distinct=False,
-                name="subscription_once",
+                fields=["subscriber"],
+                condition=Q(scope="everything"),
+                name="subscription_once_everything",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["subscriber", target],
+                    condition=Q(scope=target),
+                    name=f"subscription_once_{target}",
+                )
+                for target in ("commitment", "sector", "party", "event")
             ),
             models.CheckConstraint(
                 condition=(
