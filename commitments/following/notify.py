@@ -35,8 +35,14 @@ logger = logging.getLogger(__name__)
 
 # What a failed SMTP conversation raises: refused or lost connections are OSError.
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
-# Errors after which the connection cannot be used for the next e-mail.
-CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, OSError)
+
+
+def connection_lost(error: Exception) -> bool:
+    """After this error the connection cannot carry the next e-mail (a 4xx or 5xx reply to
+    one e-mail leaves it usable). SMTPException is an OSError too."""
+    return isinstance(error, smtplib.SMTPServerDisconnected) or not isinstance(
+        error, smtplib.SMTPException
+    )
 
 
 def published(update_id: int) -> None:
@@ -146,10 +152,10 @@ def schedule(task, seconds: float, at_once: bool = True) -> None:
     task.using(run_after=when).enqueue()
 
 
-def queue_sending(seconds: float) -> None:
+def queue_sending(seconds: float, at_once: bool = True) -> None:
     from commitments.tasks import send_pending
 
-    schedule(send_pending, seconds)
+    schedule(send_pending, seconds, at_once)
 
 
 def retry_seconds(attempts: int) -> int:
@@ -247,7 +253,7 @@ def _send_to(run: Run, connection, subscriber_id: int, deliveries, digest: str =
                 connection.send_messages([email])
             except SMTP_ERRORS as error:
                 run.failure(pks, error)
-                return not isinstance(error, CONNECTION_ERRORS)
+                return not connection_lost(error)
             run.sent += 1
         Delivery.objects.filter(pk__in=pks).update(sent_at=now)
         if digest:
@@ -296,7 +302,8 @@ def send_pending() -> dict:
     ).values_list("pk", flat=True)
     run = _send_all(subscribers, deliveries)
     if run.fewest_attempts is not None:
-        queue_sending(retry_seconds(run.fewest_attempts))
+        # (A backend that cannot defer does not retry: it would retry at once.)
+        queue_sending(retry_seconds(run.fewest_attempts), at_once=False)
     logger.info("Sent %s e-mails, %s failed", run.sent, run.failed)
     return {"sent": run.sent, "failed": run.failed}
 
