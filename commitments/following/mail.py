@@ -64,8 +64,7 @@ def facts_of(update) -> Facts:
     sources = [line.strip() for line in update.cited_sources.splitlines() if line.strip()]
     if not sources:
         sources = [
-            f"{source.title} {source.url}".strip()
-            for source in update.sources.all().order_by("pk")
+            f"{source.title} {source.url}".strip() for source in update.sources.all().order_by("pk")
         ]
     return Facts(update, before, after, sources)
 

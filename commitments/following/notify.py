@@ -6,12 +6,13 @@
    is already queued that soon: publications close together reach an "at once" subscriber
    as one e-mail.
 2. `send_pending()`: one e-mail per "at once" subscriber listing every unsent delivery, in
-   chunks of FOLLOW_SEND_BATCH subscribers on one SMTP connection each (`mailers.default`). Each subscriber is
-   one small transaction: its unsent deliveries are claimed (select_for_update(skip_locked)
-   on PostgreSQL: two workers never send the same one; SQLite's writers take turns), the
-   e-mail is sent, and they are marked sent as the transaction commits. A worker killed
-   mid-run leaves the sent ones sent and the others unsent: the only possible duplicate is a
-   kill between the SMTP server accepting an e-mail and that commit.
+   chunks of FOLLOW_SEND_BATCH subscribers on one SMTP connection each (`mailers.default`).
+   Each subscriber is one small transaction: its unsent deliveries are claimed
+   (select_for_update(skip_locked) on PostgreSQL: two workers never send the same one;
+   SQLite's writers take turns), the e-mail is sent, and they are marked sent as the
+   transaction commits. A worker killed mid-run leaves the sent ones sent and the others
+   unsent: the only possible duplicate is a kill between the SMTP server accepting an
+   e-mail and that commit.
 3. `send_digests()`: daily and weekly subscribers get one e-mail per calendar day / week
    (Monday to Sunday, TIME_ZONE) with everything not yet sent to them; `last_digest_at`
    makes a second run in the same period send nothing.
@@ -20,6 +21,7 @@ SMTP failures (refused, 4xx, 5xx) add an attempt and the error to the deliveries
 and the sending is tried again FOLLOW_RETRY_SECONDS later, doubling, until
 FOLLOW_MAX_ATTEMPTS (then given up, logged). Publishing never waits for any of it."""
 
+import contextlib
 import datetime
 import logging
 import smtplib
@@ -233,10 +235,9 @@ def _send_to(run: Run, connection, subscriber_id: int, deliveries, digest: str =
         if not claimed:
             return True  # another worker has them, or they were sent meanwhile
         subscriber = Subscriber.objects.get(pk=subscriber_id)
-        if digest:
-            # Claimed also on SQLite: a second run in the same period finds it done.
-            if not digest_due(subscriber, timezone.now()):
-                return True
+        # Checked again once claimed: a second run in the same period finds it done.
+        if digest and not digest_due(subscriber, timezone.now()):
+            return True
         facts = run.facts_for([update_id for _pk, update_id in claimed])
         # An update retracted since its delivery was made is not news any more; its
         # retraction has a delivery of its own.
@@ -284,10 +285,8 @@ def _send_all(subscribers, deliveries, digest: str = "") -> Run:
                 if not _send_to(run, connection, subscriber_id, deliveries, digest):
                     return run
         finally:
-            try:
+            with contextlib.suppress(*SMTP_ERRORS):
                 connection.close()
-            except SMTP_ERRORS:
-                pass
     return run
 
 
@@ -341,8 +340,7 @@ def send_digests(now: datetime.datetime | None = None) -> dict:
                 confirmed_at__isnull=False,
             )
             .filter(
-                Q(last_digest_at__isnull=True)
-                | Q(last_digest_at__lt=period_start(frequency, now))
+                Q(last_digest_at__isnull=True) | Q(last_digest_at__lt=period_start(frequency, now))
             )
             .values_list("pk", flat=True)
         )

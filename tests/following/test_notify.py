@@ -20,13 +20,13 @@ from commitments.models import (
 )
 from tests.factories import (
     NOW,
+    make_analyst,
     make_commitment,
     make_editor,
     make_event,
     make_party,
     make_published_update,
     make_submitted_update,
-    make_analyst,
     make_update,
     open_correction,
     open_retraction,
@@ -142,7 +142,7 @@ def test_correction_and_retraction_say_so(world, locmem_mail, django_capture_on_
     assert "Retraction: Wrong commitment." in locmem_mail[1].body
 
 
-def test_one_email_per_batch(world, database_queue, locmem_mail, django_capture_on_commit_callbacks):
+def test_one_email_per_batch(world, database_queue, locmem_mail):
     commitment, _party, _event = world
     reader = follower("reader@example.org", commitment=commitment)
     first = make_published_update(commitment, summary="Figure two.")

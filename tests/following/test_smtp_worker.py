@@ -6,8 +6,8 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from commitments.models import Delivery
-from tests.following.conftest import follower
 from tests.factories import TODAY, make_commitment, make_published_update, make_update
+from tests.following.conftest import follower
 from tests.test_worker import (  # noqa: F401 (fixtures)
     database_url,
     fixed_clock,
@@ -70,5 +70,6 @@ def test_a_worker_sends_through_smtp(
         )
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # The daily subscriber waits for its digest.
-    assert Delivery.objects.get(subscriber__email="daily@example.org", update=update).sent_at is None
+    daily = Delivery.objects.get(subscriber__email="daily@example.org", update=update)
+    assert daily.sent_at is None
     assert len(smtp_server.messages) == 4
