@@ -57,6 +57,7 @@ class Facts:
     status_before: str
     status_after: str
     sources: list = field(default_factory=list)
+    items: dict = field(default_factory=dict)  # item_for's result by language
 
 
 def facts_of(update) -> Facts:
@@ -90,7 +91,13 @@ def status_label(value: str) -> str:
 
 
 def item_for(facts: Facts, language: str) -> dict:
-    """One update as the e-mail shows it, in the active language."""
+    """One update as the e-mail shows it, in the active language (made once a language)."""
+    if language not in facts.items:
+        facts.items[language] = _item(facts, language)
+    return facts.items[language]
+
+
+def _item(facts: Facts, language: str) -> dict:
     from commitments.models import UpdateKind
 
     update = facts.update

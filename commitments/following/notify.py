@@ -219,12 +219,13 @@ class Run:
         logger.warning("E-mail not sent (attempt %s): %s", attempts, text)
 
 
-def _send_to(run: Run, connection, subscriber_id: int, deliveries, digest: str = "") -> bool:
+def _send_to(run: Run, connection, subscriber, deliveries, digest: str = "") -> bool:
     """Claim, send and mark one subscriber's unsent deliveries, in one small transaction.
     False if the connection is lost (the run stops)."""
     from commitments.following import mail
     from commitments.models import Delivery, Subscriber, UpdateKind, UpdateState
 
+    subscriber_id = subscriber.pk
     with transaction.atomic():
         claimed = list(
             deliveries.filter(subscriber_id=subscriber_id)
@@ -234,7 +235,8 @@ def _send_to(run: Run, connection, subscriber_id: int, deliveries, digest: str =
         )
         if not claimed:
             return True  # another worker has them, or they were sent meanwhile
-        subscriber = Subscriber.objects.get(pk=subscriber_id)
+        if digest:
+            subscriber = Subscriber.objects.get(pk=subscriber_id)
         # Checked again once claimed: a second run in the same period finds it done.
         if digest and not digest_due(subscriber, timezone.now()):
             return True
@@ -265,6 +267,8 @@ def _send_to(run: Run, connection, subscriber_id: int, deliveries, digest: str =
 def _send_all(subscribers, deliveries, digest: str = "") -> Run:
     """E-mail each subscriber of `subscribers` (ids, a queryset in id order) about its
     `deliveries`, FOLLOW_SEND_BATCH subscribers to a connection."""
+    from commitments.models import Subscriber
+
     run = Run()
     last = 0
     while True:
@@ -272,6 +276,7 @@ def _send_all(subscribers, deliveries, digest: str = "") -> Run:
         if not chunk:
             break
         last = chunk[-1]
+        by_pk = Subscriber.objects.in_bulk(chunk)
         connection = mailers.default
         try:
             connection.open()
@@ -282,7 +287,10 @@ def _send_all(subscribers, deliveries, digest: str = "") -> Run:
             return run
         try:
             for subscriber_id in chunk:
-                if not _send_to(run, connection, subscriber_id, deliveries, digest):
+                subscriber = by_pk.get(subscriber_id)
+                if subscriber is None:
+                    continue  # gone meanwhile (its deliveries with it)
+                if not _send_to(run, connection, subscriber, deliveries, digest):
                     return run
         finally:
             with contextlib.suppress(*SMTP_ERRORS):
