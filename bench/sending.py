@@ -114,7 +114,8 @@ def main() -> int:
         status=StatusUpdate.Status.IN_PROGRESS,
         summary="Benchmark update for every follower of the sector.",
     )
-    update.sources.set([Source.objects.create(title="Bench source", url="https://example.org/b")])
+    source, _ = Source.objects.get_or_create(url="https://example.org/bench", title="Bench")
+    update.sources.set([source])
     update.submit()
 
     counter = Counter()

@@ -175,6 +175,9 @@ class Run:
     """One sending run: counts, and the updates' facts computed once each."""
 
     def __init__(self):
+        import threading
+
+        self.lock = threading.Lock()  # the counts, when several threads send
         self.sent = 0  # e-mails
         self.failed = 0
         self.fewest_attempts = None  # of the deliveries that failed and may be tried again
@@ -200,7 +203,8 @@ class Run:
         Delivery.objects.filter(pk__in=delivery_ids).update(
             attempts=F("attempts") + 1, last_error=text
         )
-        self.failed += 1
+        with self.lock:
+            self.failed += 1
         attempts = (
             Delivery.objects.filter(pk__in=delivery_ids)
             .order_by("attempts")
@@ -214,8 +218,10 @@ class Run:
                 attempts,
                 text,
             )
-        elif self.fewest_attempts is None or attempts < self.fewest_attempts:
-            self.fewest_attempts = attempts
+        else:
+            with self.lock:
+                if self.fewest_attempts is None or attempts < self.fewest_attempts:
+                    self.fewest_attempts = attempts
         logger.warning("E-mail not sent (attempt %s): %s", attempts, text)
 
 
@@ -257,19 +263,65 @@ def _send_to(run: Run, connection, subscriber, deliveries, digest: str = "") -> 
             except SMTP_ERRORS as error:
                 run.failure(pks, error)
                 return not connection_lost(error)
-            run.sent += 1
+            with run.lock:
+                run.sent += 1
         Delivery.objects.filter(pk__in=pks).update(sent_at=now)
         if digest:
             Subscriber.objects.filter(pk=subscriber_id).update(last_digest_at=now)
     return True
 
 
+def send_threads() -> int:
+    """How many e-mails one worker sends at once, each thread on its own SMTP connection and
+    database connection: FOLLOW_SEND_THREADS if set, else 4 on PostgreSQL (the waits are the
+    SMTP server's replies and the commits) and 1 on SQLite (one writer at a time anyway)."""
+    from django.db import connection
+
+    configured = getattr(settings, "FOLLOW_SEND_THREADS", None)
+    if configured:
+        return max(int(configured), 1)
+    return 4 if connection.vendor == "postgresql" else 1
+
+
+def _send_slice(run: Run, subscribers: list, deliveries, digest: str) -> bool:
+    """Send to these subscribers on one SMTP connection. False if it failed (the run stops)."""
+    connection = mailers.default
+    try:
+        connection.open()
+    except SMTP_ERRORS as error:
+        # Nobody can be written to now: every delivery waiting here has had its attempt.
+        pending = deliveries.filter(subscriber_id__in=[s.pk for s in subscribers])
+        run.failure(list(pending.values_list("pk", flat=True)), error)
+        return False
+    try:
+        for subscriber in subscribers:
+            if not _send_to(run, connection, subscriber, deliveries, digest):
+                return False
+        return True
+    finally:
+        with contextlib.suppress(*SMTP_ERRORS):
+            connection.close()
+
+
+def _send_slice_in_thread(*args) -> bool:
+    from django.db import connections
+
+    try:
+        return _send_slice(*args)
+    finally:
+        connections.close_all()  # this thread's own
+
+
 def _send_all(subscribers, deliveries, digest: str = "") -> Run:
     """E-mail each subscriber of `subscribers` (ids, a queryset in id order) about its
-    `deliveries`, FOLLOW_SEND_BATCH subscribers to a connection."""
+    `deliveries`, FOLLOW_SEND_BATCH subscribers at a time, shared among `send_threads()`
+    threads (one SMTP connection each)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from commitments.models import Subscriber
 
     run = Run()
+    threads = send_threads()
     last = 0
     while True:
         chunk = list(subscribers.filter(pk__gt=last).order_by("pk")[: settings.FOLLOW_SEND_BATCH])
@@ -277,24 +329,25 @@ def _send_all(subscribers, deliveries, digest: str = "") -> Run:
             break
         last = chunk[-1]
         by_pk = Subscriber.objects.in_bulk(chunk)
-        connection = mailers.default
-        try:
-            connection.open()
-        except SMTP_ERRORS as error:
-            # Nobody can be written to now: every waiting delivery has had its attempt.
-            pending = deliveries.filter(subscriber_id__in=subscribers.filter(pk__gte=chunk[0]))
-            run.failure(list(pending.values_list("pk", flat=True)), error)
+        # (A subscriber gone meanwhile took its deliveries with it.)
+        found = [by_pk[pk] for pk in chunk if pk in by_pk]
+        if threads == 1:
+            if not _send_slice(run, found, deliveries, digest):
+                return run
+            continue
+        slices = [found[start::threads] for start in range(threads)]
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(
+                pool.map(
+                    _send_slice_in_thread,
+                    [run] * threads,
+                    slices,
+                    [deliveries] * threads,
+                    [digest] * threads,
+                )
+            )
+        if not all(results):
             return run
-        try:
-            for subscriber_id in chunk:
-                subscriber = by_pk.get(subscriber_id)
-                if subscriber is None:
-                    continue  # gone meanwhile (its deliveries with it)
-                if not _send_to(run, connection, subscriber, deliveries, digest):
-                    return run
-        finally:
-            with contextlib.suppress(*SMTP_ERRORS):
-                connection.close()
     return run
 
 

@@ -102,3 +102,11 @@ def follower(address, *, language="en-gb", frequency="immediate", confirmed=True
     scope = next(iter(target), "everything")
     Subscription.objects.create(subscriber=subscriber, scope=scope, confirmed_at=now, **target)
     return subscriber
+
+
+@pytest.fixture(autouse=True)
+def one_sending_thread(settings):
+    """Sending threads have database connections of their own, which cannot see a test's
+    uncommitted rows: the tests in this process send from one thread (the real worker in
+    test_smtp_worker.py uses its default, several on PostgreSQL)."""
+    settings.FOLLOW_SEND_THREADS = 1
