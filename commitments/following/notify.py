@@ -102,8 +102,8 @@ def record_deliveries(update_id: int) -> int:
     """Make a Delivery for every confirmed subscriber who follows the update's commitment,
     its sector, one of its parties, its event or everything (once each), then queue the
     sending. Nothing for an update that is not public, or on a commitment that is not.
-    May run twice: the unique constraint keeps one delivery each. Returns how many are new
-    (or were already there)."""
+    May run twice: the unique constraint keeps one delivery each. A few queries whatever the
+    number of followers (bulk inserts of 1,000). Returns how many subscribers follow it."""
     from commitments.models import Commitment, Delivery, StatusUpdate, Subscriber
 
     update = (

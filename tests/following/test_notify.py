@@ -241,3 +241,18 @@ def test_status_change_is_one_rule(world):
     subscriber = Subscriber(email="x@example.org", token="t", language="en-gb")
     message = mail.message(subscriber, [mail.facts_of(second)])
     assert "Status: In progress → Delayed" in message.body
+
+
+def test_recording_costs_the_same_for_many_followers(
+    world, database_queue, django_assert_max_num_queries
+):
+    commitment, _party, _event = world
+    for n in range(40):
+        follower(f"r{n}@example.org", sector=commitment.sector)
+    update = make_published_update(commitment, summary="Figure two.")
+    with django_assert_max_num_queries(8):
+        assert notify.record_deliveries(update.pk) == 40
+    assert Delivery.objects.filter(update=update).count() == 40
+    with django_assert_max_num_queries(8):  # again: nothing new, nothing twice
+        assert notify.record_deliveries(update.pk) == 40
+    assert Delivery.objects.filter(update=update).count() == 40
