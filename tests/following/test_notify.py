@@ -256,3 +256,18 @@ def test_recording_costs_the_same_for_many_followers(
     with django_assert_max_num_queries(8):  # again: nothing new, nothing twice
         assert notify.record_deliveries(update.pk) == 40
     assert Delivery.objects.filter(update=update).count() == 40
+
+
+def test_send_digests_command_for_cron(world, locmem_mail):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    commitment, _party, _event = world
+    follower("daily@example.org", commitment=commitment, frequency="daily")
+    notify.record_deliveries(make_published_update(commitment, summary="Figure two.").pk)
+    out = StringIO()
+    call_command("send_digests", stdout=out)
+    assert "Sent 1 digests; 0 failed." in out.getvalue()
+    call_command("send_digests", stdout=out)  # the same day: nothing twice
+    assert len(locmem_mail) == 1
