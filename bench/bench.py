@@ -204,6 +204,14 @@ def main() -> int:
             databases.append(("PostgreSQL", _database("tracker_bench_sending", "", True)))
         for label, send_database in databases:
             _manage(send_database, "migrate", "--noinput", "-v0")
+            if send_database.startswith("sqlite:///"):
+                # WAL, as docs/following-send.md advises for SQLite sites that send e-mail:
+                # each sent e-mail is one commit, and a commit in the default rollback
+                # journal costs several fsyncs (194 s instead of 65 s for 10,000).
+                import sqlite3
+
+                with sqlite3.connect(send_database.removeprefix("sqlite:///")) as wal:
+                    wal.execute("PRAGMA journal_mode=WAL")
             measured = _measure_sending(send_database)
             print(_sending_line(label, measured))
             missed += _check_sending(label, measured)
