@@ -73,3 +73,38 @@ def test_a_worker_sends_through_smtp(
     daily = Delivery.objects.get(subscriber__email="daily@example.org", update=update)
     assert daily.sent_at is None
     assert len(smtp_server.messages) == 4
+
+
+def test_two_workers_never_send_the_same_delivery(
+    mail_queue,
+    workers,  # noqa: F811
+    smtp_server,
+):
+    from commitments.following import notify
+    from commitments.tasks import send_pending
+
+    commitment = make_commitment()
+    update = make_published_update(commitment, as_of=TODAY, summary="Shared out.")
+    DBTaskResult.objects.all().delete()
+    for n in range(60):
+        follower(f"r{n}@example.org", commitment=commitment)
+    notify.record_deliveries(update.pk)
+    DBTaskResult.objects.all().delete()
+    send_pending.enqueue()
+    send_pending.enqueue()
+    workers.env.update(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_server.port),
+        EMAIL_USE_TLS="0",
+        FOLLOW_SEND_BATCH="7",
+    )
+    workers.start("--queue-name", "mail")
+    workers.start("--queue-name", "mail")
+    wait_until(
+        lambda: not Delivery.objects.filter(update=update, sent_at=None).exists(),
+        timeout=60,
+        what="every delivery sent",
+    )
+    addresses = sorted(m["To"] for m in smtp_server.messages)
+    assert addresses == sorted(f"r{n}@example.org" for n in range(60))
