@@ -271,3 +271,15 @@ def test_send_digests_command_for_cron(world, locmem_mail):
     assert "Sent 1 digests; 0 failed." in out.getvalue()
     call_command("send_digests", stdout=out)  # the same day: nothing twice
     assert len(locmem_mail) == 1
+
+
+def test_hindi_subscriber(world, locmem_mail, django_capture_on_commit_callbacks):
+    commitment, _party, _event = world
+    follower("hi@example.org", commitment=commitment, language="hi")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_published_update(commitment, summary="Second figure.", status="delayed")
+    [message] = locmem_mail
+    assert "स्थिति:" in message.body
+    assert "Status:" not in message.body
+    assert f"/hi/commitments/{commitment.slug}/" in message.body
+    assert "Second figure." in message.body  # no Hindi text yet: the English one
