@@ -13,7 +13,10 @@
 4. Imports (issue 16, `bench/imports.py`): on the generated portfolio, a 10,000-row updates
    file previewed (checked) and applied, each timed; on SQLite, and on PostgreSQL when one
    answers.
-5. On PostgreSQL, the load test (`bench/load.py`): 20 clients for 30 s, half reading public
+5. Sending (issue 17, `bench/sending.py`): 10,000 followers of one sector, one worker, a
+   local aiosmtpd server; the publish call and the time until every e-mail is accepted and
+   marked sent; on SQLite, and on PostgreSQL when one answers.
+6. On PostgreSQL, the load test (`bench/load.py`): 20 clients for 30 s, half reading public
    pages, half analysts submitting updates; every submission is counted afterwards.
 
 It prints its tables and checks the targets (docs/benchmarks.md, "Targets"); it exits non-zero
@@ -79,6 +82,11 @@ LIST_BEFORE = {"list, page 1": 14.4, "list, page 20": 14.3}
 # portfolio (1,000 commitments), on SQLite and PostgreSQL.
 IMPORT_ROWS = 10_000
 IMPORT_SECONDS = 15.0
+# Issue 17: a publication's e-mails to 10,000 followers of one sector sent within 60 s by one
+# worker to a local SMTP server (aiosmtpd), on SQLite and PostgreSQL; publishing stays quick.
+SEND_SUBSCRIBERS = 10_000
+SEND_SECONDS = 60.0
+PUBLISH_SECONDS = 1.0
 
 
 @dataclass
@@ -117,6 +125,7 @@ def main() -> int:
     parser.add_argument("--skip-csv", action="store_true")
     parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument("--skip-imports", action="store_true")
+    parser.add_argument("--skip-sending", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--load-seconds", type=int, default=30)
     parser.add_argument("--load-clients", type=int, default=20)
@@ -187,6 +196,25 @@ def main() -> int:
             measured = _measure_import(import_database)
             print(_import_line(label, measured))
             missed += _check_import(label, measured)
+
+    if not args.skip_sending:
+        print(f"\nSending: a publication to {SEND_SUBSCRIBERS:,} followers of one sector")
+        databases = [("SQLite", _database("", "bench_sending.sqlite3", postgres=False))]
+        if postgres:
+            databases.append(("PostgreSQL", _database("tracker_bench_sending", "", True)))
+        for label, send_database in databases:
+            _manage(send_database, "migrate", "--noinput", "-v0")
+            if send_database.startswith("sqlite:///"):
+                # WAL, as docs/following-send.md advises for SQLite sites that send e-mail:
+                # each sent e-mail is one commit, and a commit in the default rollback
+                # journal costs several fsyncs (194 s instead of 65 s for 10,000).
+                import sqlite3
+
+                with sqlite3.connect(send_database.removeprefix("sqlite:///")) as wal:
+                    wal.execute("PRAGMA journal_mode=WAL")
+            measured = _measure_sending(send_database)
+            print(_sending_line(label, measured))
+            missed += _check_sending(label, measured)
 
     if not args.skip_load:
         if not postgres:
@@ -754,6 +782,39 @@ def _check_import(label: str, measured: dict) -> list[str]:
             missed.append(f"import {step} on {label}: {seconds} s > {IMPORT_SECONDS:.0f} s")
     if measured["updates_added"] != IMPORT_ROWS:
         missed.append(f"import on {label}: {measured['updates_added']} updates added")
+    return missed
+
+
+def _measure_sending(database: str) -> dict:
+    result = subprocess.run(
+        [PYTHON, "bench/sending.py", "--subscribers", str(SEND_SUBSCRIBERS)],
+        cwd=ROOT,
+        env=_base_env(database),
+        text=True,
+        stdout=subprocess.PIPE,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _sending_line(label: str, measured: dict) -> str:
+    return (
+        f"  {label}: publish {measured['publish_seconds']:.3f} s; "
+        f"{measured['accepted']:,} e-mails accepted, {measured['marked_sent']:,} marked sent "
+        f"in {measured['done_seconds']:.1f} s"
+    )
+
+
+def _check_sending(label: str, measured: dict) -> list[str]:
+    missed = []
+    if not measured["published"] or measured["publish_seconds"] > PUBLISH_SECONDS:
+        missed.append(f"publish on {label}: {measured['publish_seconds']} s")
+    if measured["marked_sent"] != SEND_SUBSCRIBERS or measured["accepted"] != SEND_SUBSCRIBERS:
+        missed.append(
+            f"sending on {label}: {measured['accepted']} accepted, "
+            f"{measured['marked_sent']} marked sent of {SEND_SUBSCRIBERS}"
+        )
+    if measured["done_seconds"] > SEND_SECONDS:
+        missed.append(f"sending on {label}: {measured['done_seconds']} s > {SEND_SECONDS:.0f} s")
     return missed
 
 

@@ -48,3 +48,25 @@ def send_confirmation(subscription_id: int) -> None:
     from commitments.following import subscriptions
 
     subscriptions.send_confirmation(subscription_id)
+
+
+@task(queue_name="mail")
+def send_pending() -> None:
+    """E-mail the "at once" subscribers what is waiting for them (notify.py): one e-mail
+    each; a run with nothing due does nothing; a failure queues a retry."""
+    from commitments.following import notify
+
+    notify.send_pending()
+
+
+@task(queue_name="mail")
+def send_digests() -> None:
+    """The daily and weekly digests that are due (notify.py), then the next run at the next
+    full hour. Started once by `manage.py send_digests --queue`, or replaced by an hourly
+    `manage.py send_digests` from cron; a digest is never sent twice for the same period."""
+    from commitments.following import notify
+
+    try:
+        notify.send_digests()
+    finally:
+        notify.queue_digests()

@@ -331,10 +331,49 @@ def set_frequency(subscriber: Subscriber, frequency: str) -> None:
 
 
 def _drop_unsent_if_nothing_left(subscriber: Subscriber) -> None:
-    """An address that follows nothing any more gets nothing more: its e-mails not yet sent
-    are dropped."""
-    if not subscriber.subscriptions.exists():
-        Delivery.objects.filter(subscriber=subscriber, sent_at=None).delete()
+    """An address gets nothing more about what it stopped following: its e-mails not yet
+    sent are dropped unless one of its remaining confirmed subscriptions still covers them
+    (the same targets as notify.followers), in three queries whatever their number."""
+    from commitments.models import CommitmentParty
+
+    unsent = Delivery.objects.filter(subscriber=subscriber, sent_at=None)
+    remaining = list(
+        subscriber.subscriptions.filter(confirmed_at__isnull=False).values_list(
+            "scope", "commitment_id", "sector_id", "party_id", "event_id"
+        )
+    )
+    if not remaining:
+        unsent.delete()
+        return
+    if any(scope == Subscription.Scope.EVERYTHING for scope, *_ in remaining):
+        return
+    pending = list(
+        unsent.values_list(
+            "pk",
+            "update__commitment_id",
+            "update__commitment__sector_id",
+            "update__commitment__event_id",
+        )
+    )
+    if not pending:
+        return
+    parties: dict[int, set[int]] = {}
+    for commitment_id, party_id in CommitmentParty.objects.filter(
+        commitment_id__in={row[1] for row in pending}
+    ).values_list("commitment_id", "party_id"):
+        parties.setdefault(commitment_id, set()).add(party_id)
+    followed = {(scope, c or s or p or e) for scope, c, s, p, e in remaining}
+    Scope = Subscription.Scope
+    stale = [
+        pk
+        for pk, commitment_id, sector_id, event_id in pending
+        if (Scope.COMMITMENT, commitment_id) not in followed
+        and (Scope.SECTOR, sector_id) not in followed
+        and (event_id is None or (Scope.EVENT, event_id) not in followed)
+        and not any((Scope.PARTY, party) in followed for party in parties.get(commitment_id, ()))
+    ]
+    if stale:
+        Delivery.objects.filter(pk__in=stale).delete()
 
 
 def stop(subscriber: Subscriber, subscription_id) -> bool:
