@@ -260,7 +260,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The secret in a following page's address (a token, a confirmation code) never logged.
+    "filters": {"follow_secrets": {"()": "commitments.logging_filters.HideFollowSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["follow_secrets"],
+        }
+    },
     "loggers": {
         # Denied actions and lockouts (commitments.security), failed sign-ins (axes).
         "commitments": {"handlers": ["console"], "level": "INFO"},

@@ -24,6 +24,7 @@ FOLLOW_MAX_ATTEMPTS (then given up, logged). Publishing never waits for any of i
 import contextlib
 import datetime
 import logging
+import re
 import smtplib
 from datetime import timedelta
 
@@ -37,6 +38,16 @@ logger = logging.getLogger(__name__)
 
 # What a failed SMTP conversation raises: refused or lost connections are OSError.
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
+
+
+# An e-mail address in an SMTP server's reply (SMTPRecipientsRefused names the recipient, and
+# servers repeat it: "550 <a@b>: Recipient address rejected"): never logged, never stored.
+ADDRESS_IN_TEXT = re.compile(r"[^\s<>'\"{}()\[\],;:]+@[^\s<>'\"{}()\[\],;:]+")
+
+
+def error_text(error: Exception) -> str:
+    """What is logged and stored of a failed sending: the error without any address."""
+    return ADDRESS_IN_TEXT.sub("<address>", f"{type(error).__name__}: {error}")[:300]
 
 
 def connection_lost(error: Exception) -> bool:
@@ -199,7 +210,7 @@ class Run:
     def failure(self, delivery_ids, error) -> None:
         from commitments.models import Delivery
 
-        text = f"{type(error).__name__}: {error}"[:300]
+        text = error_text(error)
         Delivery.objects.filter(pk__in=delivery_ids).update(
             attempts=F("attempts") + 1, last_error=text
         )

@@ -327,7 +327,18 @@ def set_frequency(subscriber: Subscriber, frequency: str) -> None:
     if frequency not in Subscriber.Frequency.values:
         raise ValueError(frequency)
     Subscriber.objects.filter(pk=subscriber.pk).update(frequency=frequency)
+    was_digest = subscriber.frequency != Subscriber.Frequency.IMMEDIATE
     subscriber.frequency = frequency
+    if (
+        was_digest
+        and frequency == Subscriber.Frequency.IMMEDIATE
+        and Delivery.objects.filter(subscriber=subscriber, sent_at=None).exists()
+    ):
+        # What waited for the digest goes at once now, not at some later publication's
+        # sending (there may be none).
+        from commitments.following import notify
+
+        transaction.on_commit(lambda: notify.queue_sending(settings.FOLLOW_BATCH_SECONDS))
 
 
 def _drop_unsent_if_nothing_left(subscriber: Subscriber) -> None:

@@ -1,0 +1,135 @@
+"""Review of issue 17's following by e-mail (review17): what an attacker or a careless user
+could do, each finding as a test."""
+
+import logging
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.test import Client
+
+from commitments.following import notify
+from commitments.models import Delivery, Subscriber
+from tests.factories import make_commitment, make_published_update
+from tests.following.conftest import Collector, follower, free_port, smtp_mailers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def one_window_per_test(monkeypatch):
+    import time
+
+    import django_ratelimit.core
+
+    opened = int(time.time())
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", lambda value, period: opened + period)
+
+
+@pytest.fixture
+def commitment(db):
+    commitment = make_commitment(slug="followed")
+    make_published_update(commitment, summary="First figure.")
+    return commitment
+
+
+class RefusesVictim(Collector):
+    """An SMTP server that refuses one recipient the way Postfix does (the address in the
+    reply)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("victim"):
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_recipient_puts_no_address_in_the_logs_or_the_database(
+    settings, commitment, caplog
+):
+    """Finding: SMTPRecipientsRefused's text is `{'victim@…': (550, …)}`: it went to the log
+    ("E-mail not sent …", "Gave up …") and to Delivery.last_error, although nothing in the
+    logs may name an address (docs/following-subscribe.md)."""
+    port = free_port()
+    controller = Controller(RefusesVictim(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.MAILERS = smtp_mailers(port)
+        settings.FOLLOW_MAX_ATTEMPTS = 1
+        follower("victim@example.org", commitment=commitment)
+        follower("other@example.org", commitment=commitment)
+        with caplog.at_level(logging.INFO, logger="commitments"):
+            update = make_published_update(commitment, summary="Second figure.")
+            notify.record_deliveries(update.pk)
+            notify.send_pending()
+    finally:
+        controller.stop()
+    failed = Delivery.objects.get(subscriber__email="victim@example.org")
+    assert failed.sent_at is None and failed.attempts >= 1
+    assert "550" in failed.last_error  # the error is still said
+    assert "victim" not in failed.last_error
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("commitments")]
+    assert any("E-mail not sent" in line for line in ours)
+    assert not [line for line in ours if "victim" in line]
+
+
+def test_switching_from_a_digest_to_at_once_sends_what_is_waiting(
+    client, commitment, django_capture_on_commit_callbacks
+):
+    """Finding: a daily subscriber who switched to "at once" on the manage page kept its
+    waiting updates unsent until some later publication queued a sending (possibly never)."""
+    mail.outbox = []
+    reader = follower("daily@example.org", commitment=commitment, frequency="daily")
+    update = make_published_update(commitment, summary="Second figure.")
+    notify.record_deliveries(update.pk)
+    assert Delivery.objects.filter(subscriber=reader, sent_at=None).count() == 1
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/follow/manage/{reader.token}/", {"action": "frequency", "frequency": "immediate"}
+        )
+    assert response.status_code == 200
+    assert Delivery.objects.filter(subscriber=reader, sent_at=None).count() == 0
+    [message] = mail.outbox
+    assert message.to == ["daily@example.org"]
+    assert "Second figure." in message.body
+
+
+def test_a_refused_csrf_check_does_not_log_the_manage_token(commitment, caplog):
+    """Finding: a manage-page POST without its CSRF cookie (an expired cookie, a browser that
+    blocks cookies) logged `Forbidden (CSRF cookie not set.): /follow/manage/<token>/` to
+    django.security: the address's secret in the server log."""
+    reader = follower("reader@example.org", commitment=commitment)
+    browser = Client(enforce_csrf_checks=True)
+    with caplog.at_level(logging.WARNING):
+        response = browser.post(f"/follow/manage/{reader.token}/", {"action": "delete"})
+    assert response.status_code == 403
+    assert Subscriber.objects.filter(pk=reader.pk).exists()
+    # What the site's log handler (settings.LOGGING's "console") writes of each record.
+    [console] = [
+        handler
+        for handler in logging.getLogger("django.security").handlers
+        if isinstance(handler, logging.StreamHandler)
+    ]
+    lines = [console.format(record) for record in caplog.records if console.filter(record)]
+    assert any("/follow/manage/" in line for line in lines)  # still logged, without the secret
+    assert not [line for line in lines if reader.token in line]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Not fixed (design decision): a stranger who types an address in first chooses "
+    "its language and frequency for good; the owner's own request changes neither and, "
+    "within the hour, sends no confirmation.",
+)
+def test_a_stranger_does_not_choose_the_language_of_an_address_never_confirmed(commitment):
+    mail.outbox = []
+    Client().post(
+        "/hi/follow/?commitment=followed", {"email": "owner@example.org", "frequency": "weekly"}
+    )
+    mail.outbox = []
+    Client().post(
+        "/follow/?commitment=followed", {"email": "owner@example.org", "frequency": "immediate"}
+    )
+    owner = Subscriber.objects.get(email="owner@example.org")
+    assert (owner.language, owner.frequency) == ("en-gb", "immediate")
