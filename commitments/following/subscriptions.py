@@ -302,10 +302,20 @@ def send_confirmation(subscription_id: int) -> bool:
         )
     try:
         message.send()
-    except Exception:
+    except Exception as error:
         cache.delete(key)  # let a retry of the task send it
+        from commitments.following.notify import SMTP_ERRORS, error_text
+
+        if isinstance(error, SMTP_ERRORS):
+            # The task fails, and its record (traceback, shown in the admin) and the log say
+            # why, without the address an SMTP server's reply names.
+            raise ConfirmationNotSent(f"{subscription}: {error_text(error)}") from None
         raise
     return True
+
+
+class ConfirmationNotSent(Exception):
+    """The SMTP server did not take a confirmation e-mail (the error, without any address)."""
 
 
 # Managing -------------------------------------------------------------------------------

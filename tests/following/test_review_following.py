@@ -133,3 +133,35 @@ def test_a_stranger_does_not_choose_the_language_of_an_address_never_confirmed(c
     )
     owner = Subscriber.objects.get(email="owner@example.org")
     assert (owner.language, owner.frequency) == ("en-gb", "immediate")
+
+
+def test_a_refused_confirmation_puts_no_address_in_the_task_record_or_the_logs(
+    settings, commitment, caplog
+):
+    """Finding: a confirmation the SMTP server refuses (a mistyped or made-up address: anyone
+    can type one in) failed its task with SMTPRecipientsRefused, whose text names the address:
+    the task's stored traceback (django_tasks_db's DBTaskResult, shown in the admin) and the
+    worker's log then held it."""
+    from commitments.models import Subscription
+    from commitments.tasks import send_confirmation
+
+    port = free_port()
+    controller = Controller(RefusesVictim(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.MAILERS = smtp_mailers(port)
+        reader = follower("victim@example.org", commitment=commitment, confirmed=False)
+        subscription = Subscription.objects.get(subscriber=reader)
+        with caplog.at_level(logging.INFO):
+            result = send_confirmation.enqueue(subscription.pk)
+    finally:
+        controller.stop()
+    assert result.status == "FAILED"
+    [error] = result.errors
+    assert "550" in error.traceback
+    assert "victim" not in error.traceback
+    ours = [r for r in caplog.records if not r.name.startswith("mail.log")]  # not aiosmtpd's
+    assert [r for r in ours if r.name == "django.tasks" and r.levelname == "ERROR"]
+    for record in ours:
+        text = logging.Formatter().format(record)  # the message and its traceback
+        assert "victim" not in text, text
