@@ -165,3 +165,51 @@ def test_a_refused_confirmation_puts_no_address_in_the_task_record_or_the_logs(
     for record in ours:
         text = logging.Formatter().format(record)  # the message and its traceback
         assert "victim" not in text, text
+
+
+# What held ------------------------------------------------------------------------------
+
+
+def test_held_content_cannot_inject_headers_or_html(django_capture_on_commit_callbacks):
+    """Commitment titles, summaries, notes and source titles are people's input: a CR/LF in
+    a title does not make a header; markup is escaped in the HTML part."""
+    from tests.factories import make_source
+
+    mail.outbox = []
+    commitment = make_commitment(
+        slug="evil", title="Moon\r\nBcc: everyone@example.net <script>alert(1)</script>"
+    )
+    make_published_update(commitment)
+    reader = follower("reader@example.org", commitment=commitment)
+    source = make_source(title='<img src=x onerror="alert(1)">', url="https://example.org/a")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_published_update(
+            commitment, summary="<b>bold</b> & <script>x</script>", sources=[source]
+        )
+    [message] = mail.outbox
+    assert message.to == [reader.email] and not message.bcc
+    raw = message.message().as_string()
+    headers = raw.split("\n\n", 1)[0]
+    assert "\nBcc:" not in headers
+    html = message.alternatives[0].content
+    assert "<script>" not in html and "<img" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_held_one_click_unsubscribe_does_only_that(commitment):
+    """The csrf_exempt unsubscribe POST stops the subscriptions and nothing else (no delete,
+    no frequency change, whatever the body says); GET and HEAD change nothing."""
+    reader = follower("reader@example.org", commitment=commitment)
+    browser = Client(enforce_csrf_checks=True)
+    url = f"/follow/unsubscribe/{reader.token}/"
+    assert browser.get(url).status_code == 200
+    assert browser.head(url).status_code == 200
+    assert reader.subscriptions.count() == 1
+    response = browser.post(
+        url, {"List-Unsubscribe": "One-Click", "action": "delete", "frequency": "weekly"}
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    reader.refresh_from_db()
+    assert reader.subscriptions.count() == 0 and reader.frequency == "immediate"
