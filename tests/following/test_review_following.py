@@ -1,6 +1,7 @@
 """Review of issue 17's following by e-mail (review17): what an attacker or a careless user
 could do, each finding as a test."""
 
+import io
 import logging
 
 import pytest
@@ -213,3 +214,24 @@ def test_held_one_click_unsubscribe_does_only_that(commitment):
     assert response["Referrer-Policy"] == "no-referrer"
     reader.refresh_from_db()
     assert reader.subscriptions.count() == 0 and reader.frequency == "immediate"
+
+
+def test_the_cron_digest_command_takes_the_sqlite_write_lock_first(monkeypatch):
+    """Finding: `manage.py send_digests` from cron ran with SQLite's deferred transactions
+    while the worker's hourly send_digests task (immediate ones) ran too: the command read a
+    subscriber's unsent deliveries, e-mailed the digest the worker was sending, then failed
+    to mark it ("database is locked"). Reproduced with two processes on a file database and a
+    slow SMTP server: the first subscriber got its daily digest twice. The command now takes
+    the write lock when each transaction begins, as the worker does (that in-memory test
+    databases cannot show, so this checks the order of the calls)."""
+    from django.core.management import call_command
+
+    from commitments import worker
+
+    calls = []
+    monkeypatch.setattr(worker, "immediate_sqlite_transactions", lambda: calls.append("lock"))
+    monkeypatch.setattr(
+        notify, "send_digests", lambda: calls.append("send") or {"sent": 0, "failed": 0}
+    )
+    call_command("send_digests", stdout=io.StringIO())
+    assert calls == ["lock", "send"]

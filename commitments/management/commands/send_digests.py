@@ -26,5 +26,12 @@ class Command(BaseCommand):
             notify.schedule(send_digests, 0, at_once=False)
             self.stdout.write("Queued the hourly digest task.")
             return
+        # As in the worker: on SQLite each subscriber's transaction takes the write lock when
+        # it begins. A deferred one read the deliveries while the worker's hourly run was
+        # sending the same digest, sent it too, then failed to mark it ("database is locked"):
+        # a duplicate e-mail.
+        from commitments.worker import immediate_sqlite_transactions
+
+        immediate_sqlite_transactions()
         counts = notify.send_digests()
         self.stdout.write(f"Sent {counts['sent']} digests; {counts['failed']} failed.")
