@@ -235,3 +235,37 @@ def test_the_cron_digest_command_takes_the_sqlite_write_lock_first(monkeypatch):
     )
     call_command("send_digests", stdout=io.StringIO())
     assert calls == ["lock", "send"]
+
+
+def test_held_admin_publishing_with_the_smtp_port_closed(
+    client, settings, commitment, django_capture_on_commit_callbacks
+):
+    """The admin's "Publish selected updates" with nothing listening on the SMTP port (and
+    tasks run at once, so the sending happens in the request): both updates are published,
+    the page answers, the deliveries wait with their error."""
+    from commitments.models import StatusUpdate
+    from tests.factories import make_editor, make_update
+
+    settings.MAILERS = smtp_mailers(free_port())  # nothing listens there
+    reader = follower("reader@example.org", commitment=commitment)
+    updates = [make_update(commitment, summary=f"Figure {n}.") for n in (1, 2)]
+    for update in updates:
+        update.submit()
+    client.force_login(make_editor())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/commitments/statusupdate/",
+            {
+                "action": "publish_updates",
+                "_selected_action": [u.pk for u in updates],
+                "apply": "1",
+                **{f"version-{u.pk}": StatusUpdate.objects.get(pk=u.pk).version for u in updates},
+            },
+        )
+    assert response.status_code == 302
+    assert set(
+        StatusUpdate.objects.filter(pk__in=[u.pk for u in updates]).values_list("state", flat=True)
+    ) == {"published"}
+    waiting = Delivery.objects.filter(subscriber=reader, sent_at=None)
+    assert waiting.count() == 2
+    assert all("ConnectionRefusedError" in d.last_error for d in waiting)
