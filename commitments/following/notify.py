@@ -362,15 +362,32 @@ def _send_all(subscribers, deliveries, digest: str = "") -> Run:
     return run
 
 
+def still_following() -> Q:
+    """Subscribers that still follow something (confirmed). An address that stopped
+    everything while its deliveries were being recorded (after stop_all dropped the unsent
+    ones) is sent nothing; its leftover deliveries go with it."""
+    from django.db.models import Exists, OuterRef
+
+    from commitments.models import Subscription
+
+    return Q(
+        Exists(Subscription.objects.filter(subscriber=OuterRef("pk"), confirmed_at__isnull=False))
+    )
+
+
 def send_pending() -> dict:
     """E-mail every "at once" subscriber the updates not yet sent to them: one e-mail each.
     Returns the counts; queues a retry after a failure."""
     from commitments.models import Subscriber
 
     deliveries = _unsent().filter(subscriber__frequency=Subscriber.Frequency.IMMEDIATE)
-    subscribers = Subscriber.objects.filter(
-        pk__in=deliveries.values("subscriber_id"), confirmed_at__isnull=False
-    ).values_list("pk", flat=True)
+    subscribers = (
+        Subscriber.objects.filter(
+            pk__in=deliveries.values("subscriber_id"), confirmed_at__isnull=False
+        )
+        .filter(still_following())
+        .values_list("pk", flat=True)
+    )
     run = _send_all(subscribers, deliveries)
     if run.fewest_attempts is not None:
         # (A backend that cannot defer does not retry: it would retry at once.)
@@ -414,6 +431,7 @@ def send_digests(now: datetime.datetime | None = None) -> dict:
             .filter(
                 Q(last_digest_at__isnull=True) | Q(last_digest_at__lt=period_start(frequency, now))
             )
+            .filter(still_following())
             .values_list("pk", flat=True)
         )
         run = _send_all(subscribers, deliveries, digest=str(frequency))

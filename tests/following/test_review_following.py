@@ -269,3 +269,27 @@ def test_held_admin_publishing_with_the_smtp_port_closed(
     waiting = Delivery.objects.filter(subscriber=reader, sent_at=None)
     assert waiting.count() == 2
     assert all("ConnectionRefusedError" in d.last_error for d in waiting)
+
+
+def test_an_address_that_stopped_everything_while_its_deliveries_were_recorded_gets_nothing(
+    commitment, monkeypatch
+):
+    """Finding (a race): record_deliveries reads the followers, then inserts their
+    deliveries. An address unsubscribed in between (stop_all found nothing to drop yet) got
+    the e-mail after it had stopped everything."""
+    from commitments.following import subscriptions
+
+    mail.outbox = []
+    reader = follower("reader@example.org", commitment=commitment)
+    real = notify.followers
+
+    def followers_then_unsubscribed(update):
+        found = list(real(update))
+        subscriptions.stop_all(Subscriber.objects.get(pk=reader.pk))  # the one click, now
+        return found
+
+    monkeypatch.setattr(notify, "followers", followers_then_unsubscribed)
+    update = make_published_update(commitment, summary="Second figure.")
+    notify.record_deliveries(update.pk)
+    notify.send_pending()
+    assert mail.outbox == []
