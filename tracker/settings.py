@@ -407,6 +407,8 @@ FOLLOW_SEND_BATCH = env_int("FOLLOW_SEND_BATCH", 500)
 FOLLOW_MAX_ATTEMPTS = env_int("FOLLOW_MAX_ATTEMPTS", 5)
 FOLLOW_RETRY_SECONDS = env_int("FOLLOW_RETRY_SECONDS", 60)
 THROTTLE_RATE_FOLLOW_ADDRESS = env_rate("THROTTLE_RATE_FOLLOW_ADDRESS", "3/h")
+# And per day: without it a stranger mailed anyone 3 confirmations an hour, 72 a day.
+THROTTLE_RATE_FOLLOW_ADDRESS_DAY = env_rate("THROTTLE_RATE_FOLLOW_ADDRESS_DAY", "6/d")
 THROTTLE_RATE_FOLLOW_CLIENT = env_rate("THROTTLE_RATE_FOLLOW_CLIENT", "20/h")
 
 # Spreadsheet imports (commitments/imports/): files larger or longer than this are refused.

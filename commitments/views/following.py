@@ -63,17 +63,15 @@ def subscribe(request):
 
     form = SubscribeForm(request.POST)
     email = subscriptions.normalise_email(request.POST.get("email", ""))
-    waits = [
-        throttle.hit(request, "follow:client", settings.THROTTLE_RATE_FOLLOW_CLIENT),
-        throttle.hit(
-            request,
-            "follow:address",
-            settings.THROTTLE_RATE_FOLLOW_ADDRESS,
-            value=throttle.hashed(email),
-        )
-        if email
-        else None,
-    ]
+    waits = [throttle.hit(request, "follow:client", settings.THROTTLE_RATE_FOLLOW_CLIENT)]
+    if email:
+        waits += [
+            throttle.hit(request, group, rate, value=throttle.hashed(email))
+            for group, rate in (
+                ("follow:address", settings.THROTTLE_RATE_FOLLOW_ADDRESS),
+                ("follow:address-day", settings.THROTTLE_RATE_FOLLOW_ADDRESS_DAY),
+            )
+        ]
     if wait := max((w for w in waits if w), default=None):
         return throttle.too_many(request, wait)
     if form.is_robot():

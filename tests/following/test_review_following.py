@@ -16,6 +16,8 @@ from tests.following.conftest import Collector, follower, free_port, smtp_mailer
 
 pytestmark = pytest.mark.django_db
 
+_REAL_WINDOW = __import__("django_ratelimit.core").core._get_window
+
 
 @pytest.fixture(autouse=True)
 def one_window_per_test(monkeypatch):
@@ -293,3 +295,33 @@ def test_an_address_that_stopped_everything_while_its_deliveries_were_recorded_g
     notify.record_deliveries(update.pk)
     notify.send_pending()
     assert mail.outbox == []
+
+
+def test_a_stranger_cannot_send_an_address_dozens_of_confirmations_a_day(
+    commitment, fixed_clock, monkeypatch
+):
+    """Finding: 3 requests an hour per address, each target once an hour, and nothing per
+    day: a stranger (one client address an hour is enough) mailed anyone 3 confirmations an
+    hour, 72 a day, for as long as they liked. Now at most THROTTLE_RATE_FOLLOW_ADDRESS_DAY
+    (6) a day."""
+    from datetime import timedelta
+
+    import django_ratelimit.core
+
+    from tests.factories import make_sector
+
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", _REAL_WINDOW)  # real hours
+    targets = ["/follow/?commitment=followed", "/follow/"]
+    for n in range(2):
+        sector = make_sector(slug=f"sector-{n}", name=f"Sector {n}")
+        make_published_update(make_commitment(sector=sector))
+        targets.append(f"/follow/?sector=sector-{n}")
+    mail.outbox = []
+    for hour in range(24):
+        stranger = Client(REMOTE_ADDR=f"198.51.100.{hour + 1}")
+        for url in targets[:3]:
+            stranger.post(url, {"email": "victim@example.org", "frequency": "immediate"})
+        fixed_clock.shift(timedelta(minutes=61))
+    sent = [m for m in mail.outbox if m.to == ["victim@example.org"]]
+    # Fixed windows: 24 hours straddle at most two of them, 6 each (was 72).
+    assert len(sent) <= 12, f"{len(sent)} confirmation e-mails in a day"
