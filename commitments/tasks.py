@@ -62,11 +62,18 @@ def send_pending() -> None:
 @task(queue_name="mail")
 def send_digests() -> None:
     """The daily and weekly digests that are due (notify.py), then the next run at the next
-    full hour. Started once by `manage.py send_digests --queue`, or replaced by an hourly
-    `manage.py send_digests` from cron; a digest is never sent twice for the same period."""
-    from commitments.following import notify
+    full hour, and the hourly pruning of unconfirmed subscriptions. Queued by every worker
+    that sends e-mail (commitments/worker.py); an hourly `manage.py send_digests` from cron
+    does the digests too; a digest is never sent twice for the same period."""
+    from commitments.following import notify, subscriptions
 
     try:
         notify.send_digests()
     finally:
         notify.queue_digests()
+        # Unconfirmed addresses are kept no longer than FOLLOW_CONFIRM_DAYS (and an hour),
+        # even where nobody runs `prune_subscribers` from cron.
+        try:
+            subscriptions.prune()
+        except Exception:
+            logger.exception("Pruning unconfirmed subscriptions failed")

@@ -218,6 +218,8 @@ class Worker(DatabaseWorker):
             settings.WORKER_HEARTBEAT_SECONDS,
             settings.WORKER_LOST_SECONDS,
         )
+        if self.process_all_queues or "mail" in self.queue_names:
+            _schedule_digests()
         try:
             self.heartbeat.start()
             super().run()
@@ -229,6 +231,17 @@ class Worker(DatabaseWorker):
     def run_task(self, db_task_result: DBTaskResult) -> None:
         _only_while_claimed(db_task_result)
         super().run_task(db_task_result)
+
+
+def _schedule_digests() -> None:
+    """A worker that sends e-mail makes sure the hourly digest run is queued (once: it is
+    not queued again while one is waiting), so digests need no cron line."""
+    try:
+        from commitments.following import notify
+
+        notify.queue_digests()
+    except Exception:
+        logger.exception("Could not queue the digests' run")
 
 
 def _only_while_claimed(db_task_result: DBTaskResult) -> None:

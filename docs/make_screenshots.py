@@ -2,6 +2,7 @@
 
     .venv/bin/python docs/make_screenshots.py        (or: make screenshots)
     .venv/bin/python docs/make_screenshots.py --only imports     (the import pages only)
+    .venv/bin/python docs/make_screenshots.py --only following   (following by e-mail only)
 
 No network and nothing to install by hand: it builds a throwaway SQLite database in a temporary
 folder (migrate, load_demo), adds a small story through the model workflow (two progress
@@ -26,6 +27,7 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -341,6 +343,10 @@ def take_pictures(site: str, ids: dict, only: str | None = None) -> None:
             import_pictures(browser, site, context)
             browser.close()
             return
+        if only == "following":
+            following_pictures(browser, site, context)
+            browser.close()
+            return
 
         def visit(page, path):
             page.goto(site + path)
@@ -556,6 +562,103 @@ def report_picture(site: str) -> None:
         print(f"  {name}")
 
 
+SERVER_LOG: dict[str, Path] = {}
+
+
+def mails_in(text: str) -> list:
+    """The e-mails Django's console backend printed in `text`, parsed as received."""
+    import email
+    import email.policy
+
+    found = []
+    for block in text.split("-" * 79):
+        start = block.find("Content-Type: ")
+        if start >= 0 and "\nSubject: " in block:
+            found.append(
+                email.message_from_string(block[start:].strip() + "\n", policy=email.policy.default)
+            )
+    return found
+
+
+def show_mail(page, message) -> None:
+    """The HTML part of `message` under its headers, as a mail program shows it."""
+    html = message.get_body(preferencelist=("html",)).get_content()
+    head = "".join(
+        f"<div><b>{name}:</b> {escape(str(message[name]))}</div>"
+        for name in ("From", "To", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post")
+        if message[name]
+    )
+    page.set_content(
+        "<div style='font:13px/1.4 sans-serif;padding:10px;background:#eef1f5;"
+        f"border-bottom:1px solid #ccd;overflow-wrap:anywhere'>{head}</div>{html}"
+    )
+
+
+def following_pictures(browser, site: str, context) -> None:
+    """A reader follows the 50,000 skilled professionals on a phone, confirms, and receives
+    the e-mail of the next publication (issue 17): the page and the e-mails as received."""
+    reader = context(PHONE, 812)
+    page = reader.new_page()
+    page.goto(f"{site}/follow/?commitment={SKILLED}")
+    page.wait_for_load_state("networkidle")
+    shoot(page, "follow-phone.png", max_height=1200)
+    page.get_by_label("Your e-mail address").fill("reader@example.org")
+    page.get_by_role("button", name="Follow").click()
+    page.wait_for_load_state("networkidle")
+    time.sleep(0.5)
+    confirmations = mails_in(SERVER_LOG["path"].read_text())
+    if not confirmations:
+        sys.exit("no confirmation e-mail was printed by the server")
+    text = confirmations[-1].get_body(preferencelist=("plain",)).get_content()
+    link = next(word for word in text.split() if "/follow/confirm/" in word)
+    page.goto(site + link[link.index("/follow/confirm/") :])
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state("networkidle")
+    if "confirmed" not in page.inner_text("body").lower():
+        sys.exit(f"the confirmation did not go through: {page.inner_text('body')[:1500]}")
+    mail_page = context(PHONE, 812).new_page()
+    show_mail(mail_page, confirmations[-1])
+    shoot(mail_page, "email-confirm-phone.png", max_height=1200)
+
+    published = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", PUBLISH_FOR_FOLLOWERS],
+        cwd=ROOT,
+        env=SERVER_LOG["env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    updates = [m for m in mails_in(published.stdout) if "reader@example.org" in str(m["To"])]
+    if not updates:
+        sys.exit(f"no update e-mail was printed:\n{published.stdout[-2000:]}{published.stderr}")
+    show_mail(mail_page, updates[-1])
+    shoot(mail_page, "email-update-phone.png", max_height=1600)
+    reader.close()
+
+
+# Run by `manage.py shell` in the demo site's environment: an analyst's update of the skilled
+# professionals, published by the editor (the e-mail is sent at once: immediate tasks).
+PUBLISH_FOR_FOLLOWERS = f"""
+from django.db import transaction
+from commitments.models import Commitment, Source, StatusUpdate, User
+commitment = Commitment.objects.get(slug="{SKILLED}")
+analyst, editor = User.objects.get(username="analyst"), User.objects.get(username="editor")
+with transaction.atomic():
+    update = StatusUpdate.objects.create(
+        commitment=commitment, author=analyst, as_of="2026-11-20", status="in_progress",
+        progress_value=12500, summary="12,500 skilled professionals placed in Japan so far",
+    )
+    source, _ = Source.objects.get_or_create(
+        url="https://example.org/mea-placements-2026-11",
+        defaults=dict(title="Placement report November 2026", added_by=analyst,
+                      publisher="Ministry of External Affairs"),
+    )
+    update.sources.add(source)
+update.submit(by=analyst)
+update.publish(by=editor)
+"""
+
+
 @contextmanager
 def demo_site():
     """Build the throwaway database, tell the story, serve it; yield (site URL, story ids)
@@ -589,6 +692,7 @@ def demo_site():
         port = free_port()
         site = f"http://127.0.0.1:{port}"
         log_path = Path(tmp) / "server.log"
+        SERVER_LOG.update(path=log_path, env=env)
         with open(log_path, "w") as log:
             server = subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -630,8 +734,9 @@ if __name__ == "__main__":
     parser.add_argument("--story", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--only",
-        choices=["imports"],
-        help="make only these pictures (imports: the updates import's pages)",
+        choices=["imports", "following"],
+        help="make only these pictures (imports: the updates import's pages; following: the "
+        "follow page and the e-mails as received)",
     )
     arguments = parser.parse_args()
     if arguments.story:

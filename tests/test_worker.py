@@ -46,7 +46,7 @@ def database_url(transactional_db, settings, tmp_path):
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks_db.DatabaseBackend",
-            "QUEUES": ["default", "imports"],
+            "QUEUES": ["default", "imports", "mail"],
         }
     }
     settings.WORKER_HEARTBEAT_SECONDS = HEARTBEAT_SECONDS
@@ -173,10 +173,22 @@ def test_a_worker_runs_a_queued_task_and_keeps_a_heartbeat(workers, tmp_path):
         what="the next beat",
     )
 
+    # A worker that sends e-mail queues the hourly digests' run, once (no cron needed).
+    digests = DBTaskResult.objects.filter(
+        task_path="commitments.tasks.send_digests", status=TaskResultStatus.READY
+    )
+    assert digests.count() == 1
+    assert digests.get().run_after > timezone.now()
+
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=60) == 0
     assert not WorkerHeartbeat.objects.exists()
     assert workers_alive() == 0
+    second = workers.start()
+    wait_until(WorkerHeartbeat.objects.first, what="the second worker's heartbeat")
+    assert digests.count() == 1  # not queued twice
+    second.send_signal(signal.SIGTERM)
+    assert second.wait(timeout=60) == 0
 
 
 def test_a_killed_workers_task_is_run_again_by_another(workers, tmp_path):

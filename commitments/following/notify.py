@@ -441,15 +441,17 @@ def send_digests(now: datetime.datetime | None = None) -> dict:
     return counts
 
 
-def next_hour(now: datetime.datetime | None = None) -> float:
-    """Seconds to the next full hour (when send_digests runs again)."""
-    now = now or timezone.now()
-    top = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    return (top - now).total_seconds()
-
-
 def queue_digests() -> None:
-    """Queue the next hourly `send_digests` run (not with a backend that cannot defer)."""
+    """Queue the next hourly `send_digests` run, at the next full hour, unless one is queued
+    already (not with a backend that cannot defer)."""
     from commitments.tasks import send_digests as task
 
-    schedule(task, next_hour(), at_once=False)
+    backend = task.get_backend()
+    if not backend.supports_defer:
+        return
+    now = timezone.now()
+    top = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    database = backend.__class__.__module__.startswith("django_tasks_db")
+    if database and _task_queued(task, top + timedelta(minutes=1)):
+        return
+    task.using(run_after=top).enqueue()

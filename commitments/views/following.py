@@ -4,7 +4,7 @@ The rules live in commitments/following/subscriptions.py; these views only ask t
 these pages is cached (they are linked from the cached public pages, never embedded in
 them). The pages whose address carries a secret (a confirmation code, an address's token)
 are never stored (`Cache-Control: private, no-store`) and never tell the next site where the
-reader came from (`Referrer-Policy: no-referrer`).
+reader came from (`Referrer-Policy: same-origin`).
 """
 
 import functools
@@ -39,7 +39,9 @@ def secret_in_url(view):
         except Http404:
             response = render(request, "404.html", status=404)
         response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin (the site's default), not no-referrer: with no-referrer browsers send
+        # `Origin: null` on this page's forms, which the CSRF check rightly refuses.
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapper

@@ -45,3 +45,19 @@ def test_stopping_the_last_subscription_drops_everything_unsent():
     notify.record_deliveries(make_published_update(lunar).pk)
     assert subscriptions.stop(reader, reader.subscriptions.get().pk)
     assert not Delivery.objects.filter(subscriber=reader, sent_at=None).exists()
+
+
+def test_the_hourly_digest_task_also_prunes_unconfirmed_addresses(fixed_clock, settings):
+    """No unconfirmed address is kept longer than a few days, cron or not: the task every
+    mail worker queues hourly prunes them."""
+    import datetime
+
+    from commitments.models import Subscriber
+    from commitments.tasks import send_digests
+
+    waiting = follower("waiting@example.org", confirmed=False)
+    kept = follower("kept@example.org")
+    fixed_clock.shift(datetime.timedelta(days=settings.FOLLOW_CONFIRM_DAYS, hours=1))
+    send_digests.enqueue()
+    assert not Subscriber.objects.filter(pk=waiting.pk).exists()
+    assert Subscriber.objects.filter(pk=kept.pk).exists()

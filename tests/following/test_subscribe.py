@@ -260,7 +260,7 @@ def test_the_confirmation_mail_is_in_the_readers_language_and_its_link_works(
     subscription = Subscription.objects.get()
     page = client.get(path_of(link))
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert page["Cache-Control"] == "private, no-store"
     subscription.refresh_from_db()
     assert subscription.confirmed_at is None  # GET (a mail scanner) confirms nothing

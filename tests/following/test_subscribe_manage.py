@@ -59,7 +59,7 @@ def reader(world):
 
 def assert_secret_page(response):
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 # Manage ---------------------------------------------------------------------------------

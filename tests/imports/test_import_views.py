@@ -397,7 +397,7 @@ def test_a_batch_waiting_with_no_worker_says_so(client, analyst, settings, fixed
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks_db.DatabaseBackend",
-            "QUEUES": ["default", "imports"],
+            "QUEUES": ["default", "imports", "mail"],
         }
     }
     batch = make_batch(analyst, state=State.QUEUED)
