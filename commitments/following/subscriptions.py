@@ -123,8 +123,9 @@ def target_of(subscription: Subscription) -> Target:
 def subscribe(email: str, target: Target, language: str, frequency: str) -> Subscription:
     """Record that `email` wants to follow `target` (unconfirmed if new) and queue the
     confirmation e-mail. The same work whatever the address's state: the caller answers the
-    same way in every case. A known address keeps its language and frequency (whoever types
-    it in may not be its owner)."""
+    same way in every case. A confirmed address keeps its language and frequency (whoever
+    types it in may not be its owner; the owner changes them on the manage page); one never
+    confirmed takes the latest request's."""
     from commitments.tasks import send_confirmation
 
     email = normalise_email(email)
@@ -137,6 +138,12 @@ def subscribe(email: str, target: Target, language: str, frequency: str) -> Subs
                 "frequency": frequency,
             },
         )
+        if not _created and subscriber.confirmed_at is None:
+            # Never confirmed: nobody has shown they own it, so the latest request says how
+            # it is written to (a stranger who typed it in first does not decide for good).
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                language=language, frequency=frequency
+            )
         subscription, _created = Subscription.objects.get_or_create(
             subscriber=subscriber, **target.fields
         )

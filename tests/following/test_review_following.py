@@ -119,12 +119,6 @@ def test_a_refused_csrf_check_does_not_log_the_manage_token(commitment, caplog):
     assert not [line for line in lines if reader.token in line]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Not fixed (design decision): a stranger who types an address in first chooses "
-    "its language and frequency for good; the owner's own request changes neither and, "
-    "within the hour, sends no confirmation.",
-)
 def test_a_stranger_does_not_choose_the_language_of_an_address_never_confirmed(commitment):
     mail.outbox = []
     Client().post(

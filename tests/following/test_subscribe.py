@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from commitments.following import subscriptions
 from commitments.models import Subscriber, Subscription
@@ -160,13 +161,17 @@ def test_the_answer_is_the_same_whatever_the_address_and_a_task_is_always_queued
     assert Subscription.objects.filter(confirmed_at=None).count() == 3
 
 
-def test_the_address_is_stored_lower_cased_and_keeps_its_first_settings(client, commitment):
+def test_the_address_is_stored_lower_cased_and_a_confirmed_one_keeps_its_settings(
+    client, commitment
+):
     post(client, {"email": f"  {ADDRESS} ", "frequency": "weekly"}, "/ja/follow/")
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "reader.one@example.org"
     assert (subscriber.language, subscriber.frequency) == ("ja", "weekly")
     assert len(subscriber.token) >= 43
-    # Somebody else typing the address in cannot change its language or frequency.
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmed_at=timezone.now())
+    # Once confirmed, somebody else typing the address in cannot change its language or
+    # frequency (never confirmed, the latest request's apply: test_review_following.py).
     post(client, {"email": ADDRESS.upper(), "frequency": "daily"}, "/hi/follow/?sector=people")
     subscriber.refresh_from_db()
     assert (subscriber.language, subscriber.frequency) == ("ja", "weekly")
