@@ -400,6 +400,64 @@ CASES = [
 ]
 
 
+def _subscriber():
+    from commitments.models import Subscriber
+
+    return Subscriber.objects.create(email="reader@example.org", token="t" * 43)
+
+
+def _followed_twice(scope: str):
+    """A second subscription of one address to the same thing."""
+    from commitments.models import Subscription
+
+    subscriber = _subscriber()
+    target = {
+        "everything": {},
+        "commitment": {"commitment": make_commitment()},
+        "sector": {"sector": make_sector()},
+        "party": {"party": make_party()},
+        "event": {"event": make_event()},
+    }[scope]
+    Subscription.objects.create(subscriber=subscriber, scope=scope, **target)
+    return Subscription(subscriber=subscriber, scope=scope, **target)
+
+
+def _subscription_without_its_target():
+    from commitments.models import Subscription
+
+    return Subscription(subscriber=_subscriber(), scope="commitment")
+
+
+def _delivered_twice():
+    from commitments.models import Delivery
+
+    subscriber, update = _subscriber(), make_update()
+    Delivery.objects.create(subscriber=subscriber, update=update)
+    return Delivery(subscriber=subscriber, update=update)
+
+
+# Following by e-mail: each thing followed once per address, a subscription names exactly
+# its target, each update reaches an address once.
+CASES += [
+    *(
+        Case(
+            f"subscription_once_{scope}",
+            lambda scope=scope: _followed_twice(scope),
+            NON_FIELD_ERRORS,
+            f"subscription_once_{scope}",
+        )
+        for scope in ("everything", "commitment", "sector", "party", "event")
+    ),
+    Case(
+        "subscription_scope_target",
+        _subscription_without_its_target,
+        NON_FIELD_ERRORS,
+        "subscription_scope_target",
+    ),
+    Case("delivery_once", _delivered_twice, NON_FIELD_ERRORS, "already exists"),
+]
+
+
 def new_conversion(**fields) -> Conversion:
     values = {
         "from_currency": "JPY",
