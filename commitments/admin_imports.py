@@ -10,7 +10,6 @@ editor by the rules is refused (403), should the two ever differ."""
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 
 from django.conf import settings
@@ -23,17 +22,16 @@ from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedire
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from commitments import rules
 from commitments.forms_imports import SpreadsheetForm, clean_filename
 from commitments.imports import batches
 from commitments.imports.commitments import Planner
-from commitments.models import ImportBatch, WorkerHeartbeat
+from commitments.models import ImportBatch
 
 ROWS_PER_PAGE = 50
-WAITING_NOTICE_AFTER = datetime.timedelta(seconds=10)
 ORDER_PROBLEMS_FIRST = Case(
     When(action="error", then=Value(0)), default=Value(1), output_field=IntegerField()
 )
@@ -188,15 +186,12 @@ def upload_view(request):
 
 
 def _waiting_for_worker(batch) -> str:
-    """Said when a queued batch has waited a while: no worker may be running."""
-    if batch.state not in (ImportBatch.State.QUEUED, ImportBatch.State.APPLY_QUEUED):
-        return ""
-    if timezone.now() - batch.updated_at < WAITING_NOTICE_AFTER:
-        return ""
-    alive_since = timezone.now() - datetime.timedelta(seconds=settings.WORKER_LOST_SECONDS)
-    if WorkerHeartbeat.objects.filter(seen_at__gte=alive_since).exists():
+    """Said when a queued batch has waited a while (commitments/imports/batches.py)."""
+    if batches.waiting_without_worker(batch):
+        return "Waiting for a worker: is `manage.py worker` running?"
+    if batches.waiting(batch):
         return "Waiting for a worker: the workers are busy with other tasks."
-    return "Waiting for a worker: is `manage.py worker` running?"
+    return ""
 
 
 @require_safe

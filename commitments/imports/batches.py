@@ -5,8 +5,10 @@ batch shows where it is."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -16,6 +18,7 @@ from commitments.models import ImportBatch, ImportRow
 
 logger = logging.getLogger(__name__)
 
+NO_WORKER_AFTER = datetime.timedelta(seconds=10)  # queued this long: say whether a worker runs
 PROGRESS_EVERY = 250  # rows between two progress writes
 ROW_BATCH = 1000
 
@@ -266,3 +269,21 @@ def fail(batch_id: int) -> None:
     ImportBatch.objects.filter(pk=batch_id, state=batch.state).update(
         state=ImportBatch.State.FAILED, message=message, updated_at=timezone.now()
     )
+
+
+def waiting(batch) -> bool:
+    """Queued for longer than NO_WORKER_AFTER: the pages then say why (waiting_without_worker)."""
+    return (
+        batch.state in (ImportBatch.State.QUEUED, ImportBatch.State.APPLY_QUEUED)
+        and timezone.now() - batch.updated_at > NO_WORKER_AFTER
+    )
+
+
+def waiting_without_worker(batch) -> bool:
+    """Queued a while and no worker alive (commitments/worker.py): the workspace and the admin
+    both say so in words, rather than leave an upload waiting silently. Never with a backend
+    that runs tasks at once (there is no worker to wait for)."""
+    from commitments.worker import workers_alive
+
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    return not backend.endswith("ImmediateBackend") and waiting(batch) and not workers_alive()

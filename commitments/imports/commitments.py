@@ -119,26 +119,10 @@ def parties_text(pairs) -> str:
 
 class Planner(base.Planner):
     kind = "commitments"
-    columns = [
-        "slug",
-        "title",
-        "summary",
-        "description",
-        "sector",
-        "event",
-        "parent",
-        "parties",
-        "announced_on",
-        "deadline",
-        "deadline_precision",
-        "target_value",
-        "target_unit",
-        "target_unit_label",
-        "baseline_value",
-        "target_wording",
-        "counts_toward_parent",
-        "url",
-    ]
+    # The model's fields in the admin form's order, with the key first, the parties after
+    # the parent, and the export's URL (read for the slug when that is empty) last.
+    columns = ["slug", *FIELDS[: FIELDS.index("parent") + 1], "parties"]
+    columns += [*FIELDS[FIELDS.index("parent") + 1 :], "url"]
     required: list[str] = []  # slug or url: checked in plan(), with a message that says so
     aliases = {
         # The public list export's headers (commitments/tables.py), in English.

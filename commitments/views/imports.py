@@ -25,7 +25,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from commitments import rules, throttle
 from commitments.forms_imports import UpdatesImportForm, clean_filename, file_size
+from commitments.imports.updates import COLUMNS as UPDATE_COLUMNS
 from commitments.models import ImportBatch, ImportRow
 
 logger = logging.getLogger("commitments.imports")
@@ -41,7 +42,6 @@ ROWS_PER_PAGE = 100
 RECENT_IMPORTS = 20
 REFRESH_SECONDS = 2
 # A batch waiting this long with no worker alive: the page says so.
-NO_WORKER_AFTER_SECONDS = 10
 # The multipart envelope around the file (boundaries, the other fields): a request longer
 # than the limit plus this is refused before its body is read.
 UPLOAD_SLACK_BYTES = 64 * 1024
@@ -60,42 +60,6 @@ def _start_apply(batch, by) -> bool:
     from commitments.imports import batches
 
     return batches.start_apply(batch, by=by)
-
-
-def workers_alive() -> bool:
-    """Whether a worker has said it is alive lately (commitments/worker.py)."""
-    try:
-        from commitments.worker import workers_alive as alive
-    except ImportError:  # the worker's module is not there: judge by its heartbeats
-        from datetime import timedelta
-
-        from commitments.models import WorkerHeartbeat
-
-        since = timezone.now() - timedelta(seconds=settings.WORKER_LOST_SECONDS)
-        return WorkerHeartbeat.objects.filter(seen_at__gte=since).exists()
-    return bool(alive())
-
-
-def _runs_in_background() -> bool:
-    """False when tasks run at once in the request (tests, ImmediateBackend): no worker."""
-    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
-    return not backend.endswith("ImmediateBackend")
-
-
-def _optional_url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
-def _columns() -> list[str]:
-    """The updates import's column headings, as its planner knows them."""
-    try:
-        from commitments.imports.updates import Planner
-    except ImportError:
-        return []
-    return list(Planner.columns)
 
 
 def _own_batches(user):
@@ -119,9 +83,9 @@ def _upload_page(request, form, status=200):
             "recent": list(_own_batches(request.user)[:RECENT_IMPORTS]),
             "max_size": file_size(limit),
             "max_rows": settings.IMPORT_MAX_ROWS,
-            "columns": _columns(),
-            "export_csv_url": _optional_url("commitments:import-export-csv"),
-            "export_xlsx_url": _optional_url("commitments:import-export-xlsx"),
+            "columns": list(UPDATE_COLUMNS),
+            "export_csv_url": reverse("commitments:import-export-csv"),
+            "export_xlsx_url": reverse("commitments:import-export-xlsx"),
         },
         status=status,
     )
@@ -231,13 +195,9 @@ def batch_detail(request, pk):
     batch = _get_own_batch(request, pk)
     show_rows = batch.state in (State.CHECKED, State.APPLIED)
     page = _rows_page(batch, request.GET.get("page")) if show_rows else None
-    waiting = batch.state in (State.QUEUED, State.APPLY_QUEUED)
-    no_worker = (
-        waiting
-        and _runs_in_background()
-        and (timezone.now() - batch.updated_at).total_seconds() > NO_WORKER_AFTER_SECONDS
-        and not workers_alive()
-    )
+    from commitments.imports import batches
+
+    no_worker = batches.waiting_without_worker(batch)
     return render(
         request,
         "imports/batch.html",

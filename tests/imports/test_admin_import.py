@@ -153,7 +153,13 @@ def test_while_working_the_page_refreshes_and_shows_progress(editor_client, fixe
     assert "250 of 1000 rows done (25 %)" in page
 
 
-def test_no_worker_is_said(editor_client, fixed_clock):
+def test_no_worker_is_said(editor_client, fixed_clock, settings):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "imports", "mail"],
+        }
+    }
     batch = ImportBatch.objects.create(
         kind="commitments",
         created_by=make_editor("waiting-editor"),
